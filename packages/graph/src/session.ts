@@ -1,0 +1,118 @@
+import { type DType, type HostTensor, sizeOf } from './dtype.js';
+import type { BuiltModel, Signature } from './serialize.js';
+import { dimCoef, dimSymbols, formatShape } from './shape.js';
+
+/** The part of an ONNX Runtime tensor this package reads. */
+export interface OrtTensorLike {
+  readonly type: string;
+  readonly data: unknown;
+  readonly dims: readonly number[];
+}
+
+/** The part of an ONNX Runtime inference session this package uses. */
+export interface OrtSessionLike {
+  run(feeds: Record<string, OrtTensorLike>, fetches?: readonly string[]): Promise<Record<string, OrtTensorLike>>;
+  release?(): Promise<void>;
+}
+
+/**
+ * The part of an ONNX Runtime module (`onnxruntime-node` or `onnxruntime-web`) this package
+ * uses; pass the module itself.
+ */
+export interface OrtModule {
+  readonly InferenceSession: { create(model: Uint8Array, options?: object): Promise<OrtSessionLike> };
+  readonly Tensor: new (type: 'float32', data: never, dims: readonly number[]) => OrtTensorLike;
+}
+
+export interface GraphSessionOptions {
+  /** Passed to `InferenceSession.create` (execution providers, threads, ...). */
+  readonly sessionOptions?: object;
+}
+
+/**
+ * An ONNX Runtime session over a built model that checks every feed against the model's
+ * signature before it runs, and speaks `HostTensor`.
+ *
+ * @example
+ * import * as ort from 'onnxruntime-node';
+ * const session = await GraphSession.create(ort, buildModel(g, { outputs: { y } }));
+ * const { y } = await session.run({ x: hostTensor('float32', [2, 3], new Float32Array(6)) });
+ */
+export class GraphSession {
+  private constructor(
+    private readonly ort: OrtModule,
+    private readonly session: OrtSessionLike,
+    readonly inputs: readonly Signature[],
+    readonly outputs: readonly Signature[],
+  ) {}
+
+  static async create(ort: OrtModule, model: BuiltModel, options: GraphSessionOptions = {}): Promise<GraphSession> {
+    const session = await ort.InferenceSession.create(model.bytes, options.sessionOptions);
+    return new GraphSession(ort, session, model.inputs, model.outputs);
+  }
+
+  /** Runs the model; `fetches` limits which outputs are returned (all by default). */
+  async run(feeds: Readonly<Record<string, HostTensor>>, fetches?: readonly string[]): Promise<Record<string, HostTensor>> {
+    this.check(feeds, fetches);
+    const ortFeeds: Record<string, OrtTensorLike> = {};
+    for (const sig of this.inputs) {
+      const t = feeds[sig.name]!;
+      const Ctor = this.ort.Tensor as unknown as new (type: string, data: unknown, dims: readonly number[]) => OrtTensorLike;
+      ortFeeds[sig.name] = new Ctor(t.dtype, t.data, t.dims);
+    }
+    const out = await this.session.run(ortFeeds, fetches);
+    const result: Record<string, HostTensor> = {};
+    for (const [name, t] of Object.entries(out)) {
+      result[name] = { dtype: t.type as DType, dims: [...t.dims], data: t.data as HostTensor['data'] };
+    }
+    return result;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release?.();
+  }
+
+  /** Collects every problem with `feeds`, then throws once. */
+  private check(feeds: Readonly<Record<string, HostTensor>>, fetches?: readonly string[]): void {
+    const problems: string[] = [];
+    let kind: 'type' | 'range' | 'state' = 'state';
+    const bound = new Map<string, number>();
+    for (const sig of this.inputs) {
+      const t = feeds[sig.name];
+      if (!t) {
+        problems.push(`missing feed '${sig.name}' (${sig.dtype} ${formatShape(sig.shape)})`);
+        continue;
+      }
+      if (t.dtype !== sig.dtype) {
+        problems.push(`feed '${sig.name}' has dtype ${t.dtype}, expected ${sig.dtype}`);
+        kind = 'type';
+        continue;
+      }
+      const shapeOk =
+        t.dims.length === sig.shape.length &&
+        sig.shape.every((d, i) => {
+          const actual = t.dims[i]!;
+          if (typeof d === 'number') return d === actual;
+          const syms = dimSymbols(d);
+          if (syms.length !== 1) return actual % dimCoef(d) === 0;
+          const value = actual / dimCoef(d);
+          const prev = bound.get(syms[0]!);
+          if (prev === undefined) bound.set(syms[0]!, value);
+          return prev === undefined || prev === value;
+        });
+      if (!shapeOk || sizeOf(t.dims) !== t.data.length) {
+        problems.push(`feed '${sig.name}' has shape ${formatShape(t.dims)}, expected ${formatShape(sig.shape)}`);
+        if (kind !== 'type') kind = 'range';
+      }
+    }
+    const known = new Set(this.inputs.map((s) => s.name));
+    for (const name of Object.keys(feeds)) {
+      if (!known.has(name)) problems.push(`unknown feed '${name}'; the model takes ${[...known].join(', ')}`);
+    }
+    const outs = new Set(this.outputs.map((s) => s.name));
+    for (const f of fetches ?? []) if (!outs.has(f)) problems.push(`unknown fetch '${f}'`);
+    if (problems.length === 0) return;
+    const msg = `GraphSession.run: ${problems.join('; ')}`;
+    throw kind === 'type' ? new TypeError(msg) : kind === 'range' ? new RangeError(msg) : new Error(msg);
+  }
+}
