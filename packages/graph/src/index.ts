@@ -91,3 +91,4 @@ export {
 export { buildModel, type BuiltModel, IR_VERSION, type ModelOptions, OPSET, type Signature } from './serialize.js';
 export type { Dim, Shape } from './shape.js';
 export { broadcastShapes, formatShape } from './shape.js';
+export { readModelMetadata } from './metadata.js';

@@ -11,7 +11,7 @@ export interface OrtTensorLike {
 
 /** The part of an ONNX Runtime inference session this package uses. */
 export interface OrtSessionLike {
-  run(feeds: Record<string, OrtTensorLike>, fetches?: readonly string[]): Promise<Record<string, OrtTensorLike>>;
+  run(feeds: Record<string, OrtTensorLike>, fetches: readonly string[]): Promise<Record<string, OrtTensorLike>>;
   release?(): Promise<void>;
 }
 
@@ -60,7 +60,7 @@ export class GraphSession {
       const Ctor = this.ort.Tensor as unknown as new (type: string, data: unknown, dims: readonly number[]) => OrtTensorLike;
       ortFeeds[sig.name] = new Ctor(t.dtype, t.data, t.dims);
     }
-    const out = await this.session.run(ortFeeds, fetches);
+    const out = await this.session.run(ortFeeds, fetches ?? this.outputs.map((o) => o.name));
     const result: Record<string, HostTensor> = {};
     for (const [name, t] of Object.entries(out)) {
       result[name] = { dtype: t.type as DType, dims: [...t.dims], data: t.data as HostTensor['data'] };

@@ -109,7 +109,7 @@ export async function gradcheck(
 ): Promise<void> {
   const { seed = 1, eps = 1e-6, atol = 1e-6, rtol = 1e-5, dtype = 'float64', label = 'gradcheck' } = options;
   const rand = seededRandom(seed);
-  const Arr = dtype === 'float64' ? Float64Array : Float32Array;
+  const Arr = (dtype === 'float64' ? Float64Array : Float32Array) as Float64ArrayConstructor;
   const values = specs.map((s) => Arr.from({ length: sizeOf(s.shape) }, () => (s.sample ?? ((r) => 2 * r() - 1))(rand)));
   const g = new Graph('gradcheck');
   const xs = specs.map((s, i) => g.input(`x${i}`, dtype, s.shape));
@@ -142,3 +142,5 @@ export async function gradcheck(
   }
   await session.release();
 }
+
+export { type TwoBlockConfig, twoBlockModel } from './two-block.js';
