@@ -1,0 +1,38 @@
+export type { SudokuTransform } from './augment.js';
+export { applyTransform, augmentSudoku, randomTransform } from './augment.js';
+export type { BuildOptions, DatasetManifest, DatasetMeta, SudokuDataset } from './dataset.js';
+export {
+  buildSudokuDataset,
+  DATASET_FORMAT_VERSION,
+  readDataset,
+  readPuzzleFile,
+  writeDataset,
+} from './dataset.js';
+export type { GeneratedPuzzle, GenerateOptions, PuzzleOptions } from './generator.js';
+export { generate, generatePuzzle } from './generator.js';
+export type { SudokuExample } from './grid.js';
+export {
+  BLANK_ID,
+  CELLS,
+  countGivens,
+  decodeGrid,
+  encodePuzzle,
+  encodeSolution,
+  formatGrid,
+  gridToString,
+  isValidSolution,
+  PAD_ID,
+  parseGrid,
+  SUDOKU_VOCAB_SIZE,
+} from './grid.js';
+export type { Batch, Loader, LoaderOptions, LoaderState } from './loader.js';
+export { createLoader } from './loader.js';
+export type { Rng, RngState } from './rng.js';
+export { createRng, deriveSeed } from './rng.js';
+export type { SolveResult } from './solver.js';
+export { solvableBySingles, solve } from './solver.js';
+export { difficultyBin, difficultyHistogram, givensHistogram } from './stats.js';
+export type { Task } from './task.js';
+export { sudokuTask } from './task.js';
+export type { LineProblem, ParseOptions } from './text-format.js';
+export { PuzzleFormatError, parsePuzzles } from './text-format.js';
