@@ -1,0 +1,180 @@
+import {
+  type AdamWOptions,
+  adamw,
+  add,
+  and,
+  argMax,
+  type BuiltModel,
+  buildModel,
+  buildTrainStep,
+  cast,
+  expand,
+  Graph,
+  greater,
+  less,
+  loop,
+  not,
+  or,
+  reduceSum,
+  type TrainStepModel,
+  unsqueeze,
+  where,
+} from '@cgar/graph';
+import { seqLen, type TrmConfig } from '../config.js';
+import type { TrmParams } from '../params.js';
+import { createNet, declareParams, embedInput, initialCarry, supervisionStep, trmLoss } from './trm.js';
+
+export interface Depth {
+  readonly n: number;
+  readonly T: number;
+}
+
+const metadata = (cfg: TrmConfig, kind: string, depth: Depth) => ({
+  'cgar.graph': kind,
+  'cgar.config': JSON.stringify(cfg),
+  'cgar.depth': JSON.stringify(depth),
+});
+
+function inputs(cfg: TrmConfig, g: Graph) {
+  const S = seqLen(cfg);
+  return {
+    tokens: g.input('tokens', 'int64', ['B', cfg.cells]),
+    y: () => g.input('y', 'float32', ['B', S, cfg.hidden]),
+    z: () => g.input('z', 'float32', ['B', S, cfg.hidden]),
+  };
+}
+
+/**
+ * The `step` graph: one supervision step at depth (n, T) without gradient. Inputs `tokens
+ * [B, cells]` (int64), `y`, `z` `[B, S, D]`; outputs `y`, `z`, `logits [B, cells, vocab]`,
+ * `q_halt [B]` (the new carry as `y_next`, `z_next`). Parameters are embedded (one deployable file) unless `embedParams` is false.
+ *
+ * @example
+ * const model = buildStepGraph(cfg, params);
+ * writeFileSync('step.onnx', model.bytes);
+ */
+export function buildStepGraph(
+  cfg: TrmConfig,
+  params: TrmParams,
+  options: { depth?: Depth; embedParams?: boolean } = {},
+): BuiltModel {
+  const depth = options.depth ?? { n: cfg.n, T: cfg.T };
+  const g = new Graph('trm_step');
+  const p = declareParams(g, params);
+  const io = inputs(cfg, g);
+  const x = embedInput(cfg, p, io.tokens);
+  const out = supervisionStep(cfg, p, createNet(cfg, p), x, { y: io.y(), z: io.z() }, depth);
+  return buildModel(g, {
+    outputs: { y_next: out.y, z_next: out.z, logits: out.logits, q_halt: out.qHalt },
+    embedParams: options.embedParams ?? true,
+    metadata: {
+      ...metadata(cfg, 'step', depth),
+      // NOTE: a host driving the step graph starts each puzzle's carry from these vectors.
+      'cgar.h_init': JSON.stringify(Array.from(params.get('inner.H_init')!.data)),
+      'cgar.l_init': JSON.stringify(Array.from(params.get('inner.L_init')!.data)),
+    },
+  });
+}
+
+/**
+ * The `halting` graph: adaptive-halting inference in one run. An ONNX Loop runs supervision
+ * steps at full depth from `(H_init, L_init)`; a sample halts once `q_halt > threshold` or after
+ * `max_steps`, keeping its answer, and the loop stops when every sample has halted.
+ * Inputs: `tokens [B, cells]`, `max_steps` (int64 scalar), `threshold` (float32 scalar).
+ * Outputs: `predictions [B, cells]` (token ids), `steps [B]` (int64), `q_halt [B]`,
+ * `halted_by_rule [B]` (bool: halted by the threshold rather than the cap).
+ */
+export function buildHaltingGraph(
+  cfg: TrmConfig,
+  params: TrmParams,
+  options: { depth?: Depth } = {},
+): BuiltModel {
+  const depth = options.depth ?? { n: cfg.n, T: cfg.T };
+  const g = new Graph('trm_halting');
+  const p = declareParams(g, params);
+  const { tokens } = inputs(cfg, g);
+  const maxSteps = g.input('max_steps', 'int64', []);
+  const threshold = g.input('threshold', 'float32', []);
+  const x = embedInput(cfg, p, tokens);
+  const net = createNet(cfg, p);
+  const carry0 = initialCarry(cfg, p, 'B');
+  const zeros = (dtype: 'int64' | 'float32' | 'bool', dims: (string | number)[]) =>
+    expand(g.constant(0, dtype), dims);
+  const halted0 = zeros('bool', ['B']);
+  const { carried } = loop({
+    maxTrips: maxSteps,
+    carried: [
+      carry0.y,
+      carry0.z,
+      halted0,
+      zeros('int64', ['B']),
+      zeros('float32', ['B']),
+      zeros('int64', ['B', cfg.cells]),
+      halted0,
+    ],
+    body: (iteration, [y, z, halted, steps, q, preds, byRule]) => {
+      const out = supervisionStep(cfg, p, net, x, { y: y!, z: z! }, depth);
+      const keep = unsqueeze(halted!, [1]);
+      const keep3 = unsqueeze(keep, [2]);
+      const ruleNow = greater(out.qHalt, threshold);
+      const capNow = not(less(add(iteration, 1), maxSteps));
+      const nextHalted = or(halted!, or(ruleNow, capNow));
+      return {
+        // NOTE: the loop ends as soon as every sample has halted.
+        cond: greater(reduceSum(cast(not(nextHalted), 'int64'), [0]), 0),
+        carried: [
+          where(keep3, y!, out.y),
+          where(keep3, z!, out.z),
+          nextHalted,
+          add(steps!, cast(not(halted!), 'int64')),
+          where(halted!, q!, out.qHalt),
+          where(keep, preds!, argMax(out.logits, -1)),
+          // NOTE: no Where on bool tensors (onnxruntime's CPU provider has none): select with logic.
+          or(and(halted!, byRule!), and(not(halted!), ruleNow)),
+        ],
+      };
+    },
+  });
+  const [, , , steps, q, preds, byRule] = carried;
+  return buildModel(g, {
+    outputs: { predictions: preds!, steps: steps!, q_halt: q!, halted_by_rule: byRule! },
+    metadata: metadata(cfg, 'halting', depth),
+  });
+}
+
+export interface TrainGraphOptions {
+  readonly depth: Depth;
+  readonly optimizer?: AdamWOptions;
+  readonly maxGradNorm?: number;
+  /** Train the puzzle embedding with the same optimizer (default true). */
+  readonly trainPuzzleEmb?: boolean;
+}
+
+/**
+ * The `train` graph at depth (n, T): one supervision step, the SPEC loss with per-sample
+ * weights, its backward pass through the last cycle only, and an AdamW update.
+ * Inputs: parameters, optimizer state (`adam.m/<name>`, `adam.v/<name>`), `tokens`, `labels`,
+ * `y`, `z`, `w [B]`, `lr`, `step`. Outputs: `loss`, `lm [B]`, `correct [B]`, `q_halt [B]`,
+ * the new carry `y_next`, `z_next`, `next/<param>` and `next/<state>`.
+ */
+export function buildTrainGraph(
+  cfg: TrmConfig,
+  params: TrmParams,
+  options: TrainGraphOptions,
+): TrainStepModel {
+  const g = new Graph('trm_train');
+  const p = declareParams(g, params, { trainPuzzleEmb: options.trainPuzzleEmb });
+  const io = inputs(cfg, g);
+  const labels = g.input('labels', 'int64', ['B', cfg.cells]);
+  const w = g.input('w', 'float32', ['B']);
+  const x = embedInput(cfg, p, io.tokens);
+  const out = supervisionStep(cfg, p, createNet(cfg, p), x, { y: io.y(), z: io.z() }, options.depth);
+  const l = trmLoss(cfg, out.logits, out.qHalt, labels, w);
+  return buildTrainStep(g, {
+    loss: l.loss,
+    optimizer: adamw({ beta1: 0.9, beta2: 0.95, weightDecay: 0.1, ...options.optimizer }),
+    maxGradNorm: options.maxGradNorm,
+    metrics: { lm: l.lm, correct: l.correct, q_halt: out.qHalt, y_next: out.y, z_next: out.z },
+    metadata: metadata(cfg, 'train', options.depth),
+  });
+}

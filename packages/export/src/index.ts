@@ -1,0 +1,45 @@
+export type { Checkpoint, LoadOptions } from './checkpoint.js';
+export {
+  CHECKPOINT_FORMAT,
+  CheckpointError,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+} from './checkpoint.js';
+export type { TrmConfig } from './config.js';
+export { channelInter, headDim, LOSSES, MIXERS, seqLen, swigluWidth, tokenMixerInter } from './config.js';
+export { headFlops, netApplications, netFlops, stepFlops } from './flops.js';
+export {
+  buildHaltingGraph,
+  buildStepGraph,
+  buildTrainGraph,
+  type Depth,
+  type TrainGraphOptions,
+} from './graphs/build.js';
+export {
+  createNet,
+  declareParams,
+  embedInput,
+  heads,
+  initialCarry,
+  type ParamValues,
+  type StepOutputs,
+  supervisionStep,
+  trmLoss,
+} from './graphs/trm.js';
+export {
+  decodeOfficialWeights,
+  exportOfficialWeights,
+  importOfficialWeights,
+  officialKey,
+} from './import.js';
+export type { InitRule, ParamGroup, ParamSpec, TrmParams } from './params.js';
+export { countParams, initParams, paramSpecs } from './params.js';
+export type { PresetName } from './presets.js';
+export { getPreset, isPresetName, PRESET_NAMES, presets } from './presets.js';
+export type { Rng } from './random.js';
+export { createRng, truncNormalFill } from './random.js';
+export type { TensorsInput } from './safetensors.js';
+export { decodeSafetensors, encodeSafetensors, SafetensorsError } from './safetensors.js';
+export { CONFIG_FIELDS, defineConfig, diffConfigs, validateConfig } from './validate.js';

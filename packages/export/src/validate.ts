@@ -1,0 +1,173 @@
+import { LOSSES, MIXERS, type TrmConfig } from './config.js';
+import { getPreset, type PresetName } from './presets.js';
+
+type Kind = 'positiveInt' | 'positive' | 'nonNegative' | 'mixer' | 'loss';
+
+const FIELDS: Readonly<Record<keyof TrmConfig, Kind>> = {
+  hidden: 'positiveInt',
+  layers: 'positiveInt',
+  expansion: 'positive',
+  interMultiple: 'positiveInt',
+  mixer: 'mixer',
+  heads: 'positiveInt',
+  ropeTheta: 'positive',
+  vocab: 'positiveInt',
+  cells: 'positiveInt',
+  prefix: 'positiveInt',
+  puzzleIds: 'positiveInt',
+  nSup: 'positiveInt',
+  n: 'positiveInt',
+  T: 'positiveInt',
+  loss: 'loss',
+  haltWeight: 'nonNegative',
+  rmsEps: 'positive',
+};
+
+export const CONFIG_FIELDS = Object.keys(FIELDS) as (keyof TrmConfig)[];
+
+interface Problem {
+  type: boolean;
+  text: string;
+}
+
+const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : String(v));
+
+function checkField(field: keyof TrmConfig, value: unknown): Problem | undefined {
+  const kind = FIELDS[field];
+  if (value === undefined) return { type: true, text: `${field} is missing` };
+  if (kind === 'mixer' || kind === 'loss') {
+    const allowed: readonly string[] = kind === 'mixer' ? MIXERS : LOSSES;
+    if (typeof value !== 'string')
+      return { type: true, text: `${field} is ${show(value)}, expected a string` };
+    if (!allowed.includes(value)) {
+      return {
+        type: false,
+        text: `${field} is ${show(value)}, expected one of ${allowed.map(show).join(', ')}`,
+      };
+    }
+    return undefined;
+  }
+  if (typeof value !== 'number') {
+    return { type: true, text: `${field} is ${show(value)} (${typeof value}), expected a number` };
+  }
+  const ok =
+    kind === 'positiveInt'
+      ? Number.isInteger(value) && value >= 1
+      : kind === 'positive'
+        ? Number.isFinite(value) && value > 0
+        : Number.isFinite(value) && value >= 0;
+  if (ok) return undefined;
+  const want = {
+    positiveInt: 'an integer >= 1',
+    positive: 'a finite number > 0',
+    nonNegative: 'a finite number >= 0',
+  };
+  return { type: false, text: `${field} is ${show(value)}, expected ${want[kind]}` };
+}
+
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const sub = prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      cur.push(Math.min(sub, prev[j]! + 1, cur[j - 1]! + 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function suggest(name: string): string {
+  let best: string | undefined;
+  let bestDist = Number.POSITIVE_INFINITY;
+  for (const field of CONFIG_FIELDS) {
+    const d = field.toLowerCase() === name.toLowerCase() ? 0 : levenshtein(name, field);
+    if (d < bestDist) [best, bestDist] = [field, d];
+  }
+  return best !== undefined && bestDist <= Math.max(2, Math.floor(name.length / 3))
+    ? `; did you mean '${best}'?`
+    : `; known fields: ${CONFIG_FIELDS.join(', ')}`;
+}
+
+function collectProblems(cfg: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [];
+  for (const key of Object.keys(cfg)) {
+    if (!Object.hasOwn(FIELDS, key))
+      problems.push({ type: true, text: `unknown field '${key}'${suggest(key)}` });
+  }
+  for (const field of CONFIG_FIELDS) {
+    const p = checkField(field, cfg[field]);
+    if (p) problems.push(p);
+  }
+  const { mixer, hidden, heads } = cfg;
+  if (
+    mixer === 'attention' &&
+    Number.isInteger(hidden) &&
+    Number.isInteger(heads) &&
+    (heads as number) >= 1
+  ) {
+    const [h, k] = [hidden as number, heads as number];
+    if (h % k !== 0) {
+      problems.push({ type: false, text: `hidden ${h} is not divisible by heads ${k} (attention mixer)` });
+    } else if ((h / k) % 2 !== 0) {
+      problems.push({
+        type: false,
+        text: `head dim hidden/heads = ${h / k} must be even for rotary embedding`,
+      });
+    }
+  }
+  if (Number.isInteger(cfg.vocab) && (cfg.vocab as number) < 2) {
+    problems.push({ type: false, text: `vocab is ${cfg.vocab}, expected >= 2 (id 0 is padding)` });
+  }
+  return problems;
+}
+
+/**
+ * Checks every field of a config and throws once listing every problem: a `TypeError` if
+ * any field has the wrong kind or is unknown (typos get a did-you-mean), else a `RangeError`.
+ *
+ * @example
+ * validateConfig({ ...getPreset('cpu-tiny'), hiden: 64 }); // TypeError: unknown field 'hiden'; did you mean 'hidden'?
+ */
+export function validateConfig(cfg: unknown): TrmConfig {
+  if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) {
+    throw new TypeError(`validateConfig: 'cfg' must be an object, got ${cfg === null ? 'null' : typeof cfg}`);
+  }
+  const problems = collectProblems(cfg as Record<string, unknown>);
+  if (problems.length > 0) {
+    const Cls = problems.some((p) => p.type) ? TypeError : RangeError;
+    const list = problems.map((p) => `  - ${p.text}`).join('\n');
+    throw new Cls(`validateConfig: ${problems.length} problem(s) in the TRM config:\n${list}`);
+  }
+  return cfg as TrmConfig;
+}
+
+/**
+ * Builds a validated config from overrides on top of a base (a preset name or a config;
+ * `sudoku-mlp` by default).
+ *
+ * @example
+ * const cfg = defineConfig({ hidden: 96, interMultiple: 32 }, 'cpu-small');
+ */
+export function defineConfig(
+  partial: Partial<TrmConfig>,
+  base: TrmConfig | PresetName = 'sudoku-mlp',
+): TrmConfig {
+  const start = typeof base === 'string' ? getPreset(base) : base;
+  return validateConfig({ ...start, ...partial });
+}
+
+/**
+ * Lists the fields where two configs differ, as `field: a vs b` lines (empty when equal).
+ *
+ * @example
+ * diffConfigs(getPreset('cpu-tiny'), getPreset('cpu-small')); // ['hidden: 32 vs 64', 'interMultiple: 16 vs 32']
+ */
+export function diffConfigs(a: TrmConfig, b: TrmConfig): string[] {
+  const out: string[] = [];
+  for (const field of CONFIG_FIELDS) {
+    if (!Object.is(a[field], b[field])) out.push(`${field}: ${show(a[field])} vs ${show(b[field])}`);
+  }
+  return out;
+}
