@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { gradients } from './autodiff.js';
 import { hostTensor } from './dtype.js';
 import { emit1, Graph, type OpDef } from './graph.js';
-import { argMax } from './ops/reduce.js';
-import { add, cast, mul, sigmoid, stopGradient, Sigmoid } from './ops/elementwise.js';
+import { add, cast, mul, Sigmoid, sigmoid, stopGradient } from './ops/elementwise.js';
 import { matmul } from './ops/matmul.js';
-import { reduceSum } from './ops/reduce.js';
+import { argMax, reduceSum } from './ops/reduce.js';
 import { buildModel } from './serialize.js';
 import { GraphSession } from './session.js';
 import { expectAllClose, gradcheck } from './testing.js';
@@ -60,13 +59,17 @@ describe('gradients: hand-computed cases', () => {
 describe('gradients: the checks can fail', () => {
   it('a deliberately wrong vector-Jacobian rule fails the finite-difference check', async () => {
     const WrongSigmoid: OpDef = { ...Sigmoid, vjp: ({ grads: [g], outputs: [y] }) => [mul(g!, y!)] };
-    await expect(gradcheck(ort, ([x]) => emit1(WrongSigmoid, [x!]), [{ shape: [3] }])).rejects.toThrow(/not close/);
+    await expect(gradcheck(ort, ([x]) => emit1(WrongSigmoid, [x!]), [{ shape: [3] }])).rejects.toThrow(
+      /not close/,
+    );
     await gradcheck(ort, ([x]) => sigmoid(x!), [{ shape: [3] }]);
   });
 
   it('a too-small epsilon fails in float32, so float64 is what makes the check precise', async () => {
     const f = ([x]: import('./graph.js').Value[]) => sigmoid(x!);
-    await expect(gradcheck(ort, f, [{ shape: [4] }], { dtype: 'float32', eps: 1e-7 })).rejects.toThrow(/not close/);
+    await expect(gradcheck(ort, f, [{ shape: [4] }], { dtype: 'float32', eps: 1e-7 })).rejects.toThrow(
+      /not close/,
+    );
     await gradcheck(ort, f, [{ shape: [4] }], { dtype: 'float64', eps: 1e-7 });
   });
 });

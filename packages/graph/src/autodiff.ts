@@ -59,7 +59,10 @@ export function gradients(loss: Value, wrt: readonly Value[], options: GradientO
       const v = node.inputs[i];
       if (v && forward.has(v)) {
         if (!isFloat(v.dtype)) {
-          const src = v.producer && !v.producer.def.vjp ? `${v.producer.def.type} '${v.producer.name}' is not differentiable and ` : '';
+          const src =
+            v.producer && !v.producer.def.vjp
+              ? `${v.producer.def.type} '${v.producer.name}' is not differentiable and `
+              : '';
           throw new TypeError(
             `gradients: ${src}${v} carries no gradient (${v.dtype}), but the loss depends on it through ` +
               `${node.def.type} '${node.name}'; wrap the value in stopGradient() if it should count as a constant`,
@@ -91,7 +94,13 @@ export function gradients(loss: Value, wrt: readonly Value[], options: GradientO
       if (node.def.stop || !node.outputs.some((o) => active.has(o))) continue;
       const grads = node.outputs.map(total);
       if (grads.every((g) => !g)) continue;
-      const inGrads = node.def.vjp!({ node, inputs: node.inputs, outputs: node.outputs, grads, attrs: node.attrs });
+      const inGrads = node.def.vjp!({
+        node,
+        inputs: node.inputs,
+        outputs: node.outputs,
+        grads,
+        attrs: node.attrs,
+      });
       for (const i of diffInputs(node)) {
         const x = node.inputs[i];
         const g = inGrads[i];
@@ -115,18 +124,30 @@ export function gradients(loss: Value, wrt: readonly Value[], options: GradientO
 export function unbroadcast(g: Value, shape: Shape, where = 'gradients'): Value {
   const lead = g.rank - shape.length;
   if (lead < 0) {
-    throw new RangeError(`${where}: gradient ${formatShape(g.shape)} has lower rank than its input ${formatShape(shape)}`);
+    throw new RangeError(
+      `${where}: gradient ${formatShape(g.shape)} has lower rank than its input ${formatShape(shape)}`,
+    );
   }
-  let out = lead > 0 ? reduceSum(g, Array.from({ length: lead }, (_, i) => i)) : g;
+  let out =
+    lead > 0
+      ? reduceSum(
+          g,
+          Array.from({ length: lead }, (_, i) => i),
+        )
+      : g;
   const axes: number[] = [];
   shape.forEach((d, i) => {
     const gd = out.shape[i]!;
     if (dimEquals(d, gd)) return;
     if (d === 1) axes.push(i);
     else {
-      throw new RangeError(`${where}: gradient ${formatShape(g.shape)} does not reduce to input shape ${formatShape(shape)}`);
+      throw new RangeError(
+        `${where}: gradient ${formatShape(g.shape)} does not reduce to input shape ${formatShape(shape)}`,
+      );
     }
   });
   if (axes.length) out = reduceSum(out, axes, true);
-  return out.rank === shape.length && out.shape.every((d, i) => dimEquals(d, shape[i]!)) ? out : reshape(out, shape);
+  return out.rank === shape.length && out.shape.every((d, i) => dimEquals(d, shape[i]!))
+    ? out
+    : reshape(out, shape);
 }

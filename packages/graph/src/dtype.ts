@@ -53,7 +53,11 @@ export function sizeOf(dims: readonly number[]): number {
  * @example
  * const w = hostTensor('float32', [2, 3], new Float32Array(6));
  */
-export function hostTensor<D extends DType>(dtype: D, dims: readonly number[], data: DTypeArray[D]): HostTensor<D> {
+export function hostTensor<D extends DType>(
+  dtype: D,
+  dims: readonly number[],
+  data: DTypeArray[D],
+): HostTensor<D> {
   const n = sizeOf(dims);
   if (data.length !== n) {
     throw new RangeError(`hostTensor: data has ${data.length} elements, dims [${dims.join(', ')}] need ${n}`);

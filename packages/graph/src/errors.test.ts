@@ -10,7 +10,12 @@ import { concat, reshape, transpose } from './ops/shape.js';
 import { buildModel } from './serialize.js';
 import { GraphSession } from './session.js';
 
-const table: { what: string; build: (g: Graph) => unknown; error: ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor; message: RegExp }[] = [
+const table: {
+  what: string;
+  build: (g: Graph) => unknown;
+  error: ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor;
+  message: RegExp;
+}[] = [
   {
     what: 'MatMul inner dims',
     build: (g) => matmul(g.input('a', 'float32', ['B', 3]), g.input('b', 'float32', [4, 5])),
@@ -91,7 +96,8 @@ describe('GraphSession checks feeds before running', () => {
   const x = g.input('x', 'float32', ['B', 3]);
   const y = g.input('y', 'float32', ['B', 3]);
   const model = buildModel(g, { outputs: { z: add(x, y) } });
-  const t = (dims: number[]) => hostTensor('float32', dims, new Float32Array(dims.reduce((a, b) => a * b, 1)));
+  const t = (dims: number[]) =>
+    hostTensor('float32', dims, new Float32Array(dims.reduce((a, b) => a * b, 1)));
 
   it('a missing feed is an Error naming it and its signature', async () => {
     const s = await GraphSession.create(ort, model);
@@ -99,15 +105,21 @@ describe('GraphSession checks feeds before running', () => {
   });
   it('a wrong dtype is a TypeError', async () => {
     const s = await GraphSession.create(ort, model);
-    await expect(s.run({ x: t([2, 3]), y: hostTensor('int32', [2, 3], new Int32Array(6)) })).rejects.toThrow(TypeError);
+    await expect(s.run({ x: t([2, 3]), y: hostTensor('int32', [2, 3], new Int32Array(6)) })).rejects.toThrow(
+      TypeError,
+    );
   });
   it('a wrong shape, or a symbol bound to two sizes, is a RangeError', async () => {
     const s = await GraphSession.create(ort, model);
     await expect(s.run({ x: t([2, 4]), y: t([2, 3]) })).rejects.toThrow(RangeError);
-    await expect(s.run({ x: t([2, 3]), y: t([5, 3]) })).rejects.toThrow(/feed 'y' has shape \[5, 3\], expected \[B, 3\]/);
+    await expect(s.run({ x: t([2, 3]), y: t([5, 3]) })).rejects.toThrow(
+      /feed 'y' has shape \[5, 3\], expected \[B, 3\]/,
+    );
   });
   it('reports every problem at once', async () => {
     const s = await GraphSession.create(ort, model);
-    await expect(s.run({ z: t([1]) })).rejects.toThrow(/missing feed 'x'.*missing feed 'y'.*unknown feed 'z'/);
+    await expect(s.run({ z: t([1]) })).rejects.toThrow(
+      /missing feed 'x'.*missing feed 'y'.*unknown feed 'z'/,
+    );
   });
 });

@@ -172,7 +172,12 @@ export class Graph {
   /** Records where the runtime size of each single-symbol dim of `v` can be read. */
   registerDims(v: Value): void {
     v.shape.forEach((d, axis) => {
-      if (typeof d === 'string' && dimSymbols(d).length === 1 && dimCoef(d) === 1 && !this.dimSources.has(d)) {
+      if (
+        typeof d === 'string' &&
+        dimSymbols(d).length === 1 &&
+        dimCoef(d) === 1 &&
+        !this.dimSources.has(d)
+      ) {
         this.dimSources.set(d, { value: v, axis });
       }
     });
@@ -219,7 +224,15 @@ export class Graph {
       this.constCache.set(key, v);
       return v;
     }
-    const v = new Value(this, this.uniqueName('const'), value.dtype, [...value.dims], 'const', undefined, value);
+    const v = new Value(
+      this,
+      this.uniqueName('const'),
+      value.dtype,
+      [...value.dims],
+      'const',
+      undefined,
+      value,
+    );
     this.constants.push(v);
     return v;
   }
@@ -230,7 +243,12 @@ export class Graph {
   }
 
   /** Appends a node; used by op builders through `emit`. */
-  addNode(def: OpDef, inputs: readonly (Value | undefined)[], attrs: Attrs, infos: readonly ValueInfo[]): Node {
+  addNode(
+    def: OpDef,
+    inputs: readonly (Value | undefined)[],
+    attrs: Attrs,
+    infos: readonly ValueInfo[],
+  ): Node {
     const node = new Node(this, def, this.uniqueName(def.type), inputs, attrs);
     node.outputs = infos.map(
       (info, i) =>

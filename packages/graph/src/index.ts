@@ -1,8 +1,9 @@
-export { gradients, type GradientOptions, unbroadcast } from './autodiff.js';
+export { type GradientOptions, gradients, unbroadcast } from './autodiff.js';
 export type { DType, DTypeArray, HostTensor } from './dtype.js';
 export { allocate, bytesPerElement, DTYPES, hostTensor, isFloat, sizeOf } from './dtype.js';
 export type { Attr, Attrs, OpDef, Operand, ParamOptions, ValueInfo, ValueKind, VjpContext } from './graph.js';
 export { emit, emit1, Graph, Node, Value } from './graph.js';
+export { readModelMetadata } from './metadata.js';
 export {
   bceWithLogits,
   type CrossEntropyOptions,
@@ -82,13 +83,19 @@ export {
 } from './optim.js';
 export { type StepOptions, TrainStepRunner } from './runner.js';
 export {
-  type GraphSessionOptions,
+  type BuiltModel,
+  buildModel,
+  IR_VERSION,
+  type ModelOptions,
+  OPSET,
+  type Signature,
+} from './serialize.js';
+export {
   GraphSession,
+  type GraphSessionOptions,
   type OrtModule,
   type OrtSessionLike,
   type OrtTensorLike,
 } from './session.js';
-export { buildModel, type BuiltModel, IR_VERSION, type ModelOptions, OPSET, type Signature } from './serialize.js';
 export type { Dim, Shape } from './shape.js';
 export { broadcastShapes, formatShape } from './shape.js';
-export { readModelMetadata } from './metadata.js';

@@ -24,8 +24,8 @@ import {
 } from './ops/elementwise.js';
 import { matmul } from './ops/matmul.js';
 import { argMax, reduceMean, reduceSum } from './ops/reduce.js';
-import { logSoftmax } from './ops/softmax.js';
 import { oneHot, split, transpose } from './ops/shape.js';
+import { logSoftmax } from './ops/softmax.js';
 
 // Composites: built from primitives, so they need no gradient rules of their own.
 
@@ -86,7 +86,10 @@ export function crossEntropy(
   const vocab = logits.shape[logits.rank - 1] as number;
   const logp = options.kind === 'stablemax' ? logStablemax(logits) : logSoftmax(logits);
   const picked = reduceSum(mul(logp, oneHot(labels, vocab, logits.dtype as 'float32')), [-1]);
-  const mask = cast(not(equal(labels, cast(labels.graph.constant(options.ignoreIndex ?? 0, 'int64'), labels.dtype))), logits.dtype);
+  const mask = cast(
+    not(equal(labels, cast(labels.graph.constant(options.ignoreIndex ?? 0, 'int64'), labels.dtype))),
+    logits.dtype,
+  );
   return { loss: neg(mul(picked, mask)), mask };
 }
 
@@ -104,9 +107,16 @@ export function bceWithLogits(x: Value, target: Value): Value {
  * 1 where every counted position's argmax equals its label, per sample over `axes` (a metric:
  * no gradient flows through it).
  */
-export function exactMatch(logits: Value, labels: Value, options: { ignoreIndex?: number; axes?: number[] } = {}): Value {
+export function exactMatch(
+  logits: Value,
+  labels: Value,
+  options: { ignoreIndex?: number; axes?: number[] } = {},
+): Value {
   const ignore = labels.graph.constant(options.ignoreIndex ?? 0, 'int64');
-  const ok = or(equal(cast(argMax(logits, -1), labels.dtype), labels), equal(labels, cast(ignore, labels.dtype)));
+  const ok = or(
+    equal(cast(argMax(logits, -1), labels.dtype), labels),
+    equal(labels, cast(ignore, labels.dtype)),
+  );
   const wrong = reduceSum(cast(not(ok), 'float32'), options.axes ?? [-1]);
   return stopGradient(cast(equal(wrong, 0), logits.dtype));
 }

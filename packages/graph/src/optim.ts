@@ -1,9 +1,9 @@
-import { allocate, type HostTensor } from './dtype.js';
 import { gradients } from './autodiff.js';
+import { allocate, type HostTensor } from './dtype.js';
 import type { Graph, Value } from './graph.js';
 import { add, div, minimum, mul, pow, sqrt, sub } from './ops/elementwise.js';
 import { reduceSum } from './ops/reduce.js';
-import { buildModel, type BuiltModel, type ModelOptions } from './serialize.js';
+import { type BuiltModel, buildModel, type ModelOptions } from './serialize.js';
 
 /** What an optimizer rule sees for one parameter. */
 export interface UpdateContext {
@@ -137,7 +137,9 @@ export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStepMo
   const stateOutputs = new Map<string, { output: string; param: string }>();
   params.forEach((p, i) => {
     g.scope(`optim/${p.name}`, () => {
-      const state = optimizer.slots.map((slot) => g.input(`${optimizer.name}.${slot}/${p.name}`, p.dtype, p.shape));
+      const state = optimizer.slots.map((slot) =>
+        g.input(`${optimizer.name}.${slot}/${p.name}`, p.dtype, p.shape),
+      );
       const next = optimizer.update({ param: p, grad: grads[i]!, state, lr, step });
       outputs[`next/${p.name}`] = next.param;
       paramOutputs.set(p.name, `next/${p.name}`);

@@ -27,10 +27,18 @@ function smallTrainStep() {
   const h = rmsNorm(add(x, swiglu(x, gu, down)));
   const ce = crossEntropy(linear(h, head), labels, { ignoreIndex: 0 });
   const loss = reduceSum(maskedMean(ce.loss, ce.mask, [1]));
-  const model = buildTrainStep(g, { loss: reduceSum(loss), optimizer: adamw({ weightDecay: 0.1 }), maxGradNorm: 1 });
+  const model = buildTrainStep(g, {
+    loss: reduceSum(loss),
+    optimizer: adamw({ weightDecay: 0.1 }),
+    maxGradNorm: 1,
+  });
   const feeds = {
     x: hostTensor('float32', [2, 6, 8], randn(96, 1)),
-    labels: hostTensor('int64', [2, 6], BigInt64Array.from({ length: 12 }, (_, i) => BigInt(i % 5))),
+    labels: hostTensor(
+      'int64',
+      [2, 6],
+      BigInt64Array.from({ length: 12 }, (_, i) => BigInt(i % 5)),
+    ),
   };
   return { model, feeds };
 }

@@ -1,6 +1,6 @@
 import type { HostTensor } from './dtype.js';
 import { hostTensor } from './dtype.js';
-import { type TrainStepModel, initialState } from './optim.js';
+import { initialState, type TrainStepModel } from './optim.js';
 import { GraphSession, type GraphSessionOptions, type OrtModule } from './session.js';
 
 export interface StepOptions {
@@ -45,11 +45,18 @@ export class TrainStepRunner {
   }
 
   /** One optimizer step; returns the loss and the metrics (every non-parameter output). */
-  async step(feeds: Readonly<Record<string, HostTensor>>, options: StepOptions): Promise<Record<string, HostTensor>> {
+  async step(
+    feeds: Readonly<Record<string, HostTensor>>,
+    options: StepOptions,
+  ): Promise<Record<string, HostTensor>> {
     const step = options.step ?? this.stepCount + 1;
     const dtype = this.model.inputs.find((s) => s.name === 'lr')!.dtype as 'float32';
     const scalar = (v: number) =>
-      hostTensor(dtype, [], dtype === 'float32' ? Float32Array.of(v) : (Float64Array.of(v) as unknown as Float32Array));
+      hostTensor(
+        dtype,
+        [],
+        dtype === 'float32' ? Float32Array.of(v) : (Float64Array.of(v) as unknown as Float32Array),
+      );
     const out = await this.session.run({
       ...feeds,
       ...Object.fromEntries(this.params),

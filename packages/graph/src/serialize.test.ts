@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { hostTensor } from './dtype.js';
 import { Graph } from './graph.js';
 import { rmsNorm } from './nn.js';
+import { ModelProto } from './onnx-proto.js';
 import { add, mul } from './ops/elementwise.js';
 import { matmul } from './ops/matmul.js';
-import { ModelProto } from './onnx-proto.js';
 import { buildModel, IR_VERSION, OPSET } from './serialize.js';
 import { GraphSession } from './session.js';
 
@@ -13,7 +13,11 @@ function decode(bytes: Uint8Array) {
   return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, defaults: true }) as {
     ir_version: number;
     opset_import: { domain: string; version: number }[];
-    graph: { node: { op_type: string; domain: string; name: string }[]; initializer: { name: string }[]; input: { name: string }[] };
+    graph: {
+      node: { op_type: string; domain: string; name: string }[];
+      initializer: { name: string }[];
+      input: { name: string }[];
+    };
     metadata_props: { key: string; value: string }[];
   };
 }
@@ -65,7 +69,10 @@ describe('readModelMetadata', () => {
     const g = new Graph();
     const x = g.input('x', 'float32', [2]);
     g.param('big', hostTensor('float32', [4096], new Float32Array(4096).fill(1.5)));
-    const bytes = buildModel(g, { outputs: { y: add(x, 1) }, metadata: { a: '1', 'cgar.config': '{"hidden":8}' } }).bytes;
+    const bytes = buildModel(g, {
+      outputs: { y: add(x, 1) },
+      metadata: { a: '1', 'cgar.config': '{"hidden":8}' },
+    }).bytes;
     expect(readModelMetadata(bytes)).toEqual({ a: '1', 'cgar.config': '{"hidden":8}' });
   });
 });

@@ -54,7 +54,13 @@ export function buildModel(g: Graph, options: ModelOptions): BuiltModel {
   const outInfos: Signature[] = [];
   for (const [name, v] of outputs) {
     if (v.graph !== g) throw new Error(`buildModel: output '${name}' belongs to a subgraph`);
-    outNodes.push({ input: [v.name], output: [name], name: `output/${name}`, op_type: 'Identity', attribute: [] });
+    outNodes.push({
+      input: [v.name],
+      output: [name],
+      name: `output/${name}`,
+      op_type: 'Identity',
+      attribute: [],
+    });
     outInfos.push({ name, dtype: v.dtype, shape: v.shape });
   }
   const graph = graphProto(g, needed, {

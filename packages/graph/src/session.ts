@@ -11,7 +11,10 @@ export interface OrtTensorLike {
 
 /** The part of an ONNX Runtime inference session this package uses. */
 export interface OrtSessionLike {
-  run(feeds: Record<string, OrtTensorLike>, fetches: readonly string[]): Promise<Record<string, OrtTensorLike>>;
+  run(
+    feeds: Record<string, OrtTensorLike>,
+    fetches: readonly string[],
+  ): Promise<Record<string, OrtTensorLike>>;
   release?(): Promise<void>;
 }
 
@@ -46,18 +49,29 @@ export class GraphSession {
     readonly outputs: readonly Signature[],
   ) {}
 
-  static async create(ort: OrtModule, model: BuiltModel, options: GraphSessionOptions = {}): Promise<GraphSession> {
+  static async create(
+    ort: OrtModule,
+    model: BuiltModel,
+    options: GraphSessionOptions = {},
+  ): Promise<GraphSession> {
     const session = await ort.InferenceSession.create(model.bytes, options.sessionOptions);
     return new GraphSession(ort, session, model.inputs, model.outputs);
   }
 
   /** Runs the model; `fetches` limits which outputs are returned (all by default). */
-  async run(feeds: Readonly<Record<string, HostTensor>>, fetches?: readonly string[]): Promise<Record<string, HostTensor>> {
+  async run(
+    feeds: Readonly<Record<string, HostTensor>>,
+    fetches?: readonly string[],
+  ): Promise<Record<string, HostTensor>> {
     this.check(feeds, fetches);
     const ortFeeds: Record<string, OrtTensorLike> = {};
     for (const sig of this.inputs) {
       const t = feeds[sig.name]!;
-      const Ctor = this.ort.Tensor as unknown as new (type: string, data: unknown, dims: readonly number[]) => OrtTensorLike;
+      const Ctor = this.ort.Tensor as unknown as new (
+        type: string,
+        data: unknown,
+        dims: readonly number[],
+      ) => OrtTensorLike;
       ortFeeds[sig.name] = new Ctor(t.dtype, t.data, t.dims);
     }
     const out = await this.session.run(ortFeeds, fetches ?? this.outputs.map((o) => o.name));
@@ -101,7 +115,9 @@ export class GraphSession {
           return prev === undefined || prev === value;
         });
       if (!shapeOk || sizeOf(t.dims) !== t.data.length) {
-        problems.push(`feed '${sig.name}' has shape ${formatShape(t.dims)}, expected ${formatShape(sig.shape)}`);
+        problems.push(
+          `feed '${sig.name}' has shape ${formatShape(t.dims)}, expected ${formatShape(sig.shape)}`,
+        );
         if (kind !== 'type') kind = 'range';
       }
     }

@@ -1,5 +1,5 @@
 import { gradients } from './autodiff.js';
-import { hostTensor, type HostTensor, sizeOf } from './dtype.js';
+import { type HostTensor, hostTensor, sizeOf } from './dtype.js';
 import { Graph, type Value } from './graph.js';
 import { mul } from './ops/elementwise.js';
 import { reduceSum } from './ops/reduce.js';
@@ -110,7 +110,9 @@ export async function gradcheck(
   const { seed = 1, eps = 1e-6, atol = 1e-6, rtol = 1e-5, dtype = 'float64', label = 'gradcheck' } = options;
   const rand = seededRandom(seed);
   const Arr = (dtype === 'float64' ? Float64Array : Float32Array) as Float64ArrayConstructor;
-  const values = specs.map((s) => Arr.from({ length: sizeOf(s.shape) }, () => (s.sample ?? ((r) => 2 * r() - 1))(rand)));
+  const values = specs.map((s) =>
+    Arr.from({ length: sizeOf(s.shape) }, () => (s.sample ?? ((r) => 2 * r() - 1))(rand)),
+  );
   const g = new Graph('gradcheck');
   const xs = specs.map((s, i) => g.input(`x${i}`, dtype, s.shape));
   const y = f(xs);
@@ -124,7 +126,10 @@ export async function gradcheck(
   const session = await GraphSession.create(ort, buildModel(g, { outputs }));
   const feeds = (vals: ArrayLike<number>[]) =>
     Object.fromEntries(
-      specs.map((s, i) => [`x${i}`, hostTensor(dtype, s.shape, Arr.from(vals[i]!) as Float64Array) as HostTensor]),
+      specs.map((s, i) => [
+        `x${i}`,
+        hostTensor(dtype, s.shape, Arr.from(vals[i]!) as Float64Array) as HostTensor,
+      ]),
     );
   const base = await session.run(feeds(values));
   for (let i = 0; i < specs.length; i++) {
@@ -138,7 +143,11 @@ export async function gradcheck(
       const fm = await session.run(feeds(minus), ['loss']);
       numeric[k] = (Number(fp.loss!.data[0]) - Number(fm.loss!.data[0])) / (2 * eps);
     }
-    expectAllClose(base[`grad${i}`]!, { dims: specs[i]!.shape, data: numeric }, { atol, rtol, label: `${label}: d/dx${i}` });
+    expectAllClose(
+      base[`grad${i}`]!,
+      { dims: specs[i]!.shape, data: numeric },
+      { atol, rtol, label: `${label}: d/dx${i}` },
+    );
   }
   await session.release();
 }

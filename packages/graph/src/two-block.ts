@@ -33,8 +33,14 @@ export function twoBlockModel(cfg: TwoBlockConfig, params: Readonly<Record<strin
   for (let i = 0; i < cfg.blocks; i++) {
     h = g.scope(`block.${i}`, () => {
       const t = transpose(h, [0, 2, 1]);
-      const mixed = transpose(rmsNorm(add(t, swiglu(t, p[`block.${i}.mlp_t.gate_up`]!, p[`block.${i}.mlp_t.down`]!)), rmsEps), [0, 2, 1]);
-      return rmsNorm(add(mixed, swiglu(mixed, p[`block.${i}.mlp.gate_up`]!, p[`block.${i}.mlp.down`]!)), rmsEps);
+      const mixed = transpose(
+        rmsNorm(add(t, swiglu(t, p[`block.${i}.mlp_t.gate_up`]!, p[`block.${i}.mlp_t.down`]!)), rmsEps),
+        [0, 2, 1],
+      );
+      return rmsNorm(
+        add(mixed, swiglu(mixed, p[`block.${i}.mlp.gate_up`]!, p[`block.${i}.mlp.down`]!)),
+        rmsEps,
+      );
     });
   }
   const logits = linear(slice(h, [1], [1], [1 + C]), p.lm_head!);

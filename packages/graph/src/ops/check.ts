@@ -23,7 +23,9 @@ export function sameDType(op: string, names: readonly string[], vs: readonly Val
   const d = vs[0]!.dtype;
   vs.forEach((v, i) => {
     if (v.dtype !== d) {
-      throw new TypeError(`${op}: '${names[i]}' has dtype ${v.dtype} but '${names[0]}' has ${d}; cast one first`);
+      throw new TypeError(
+        `${op}: '${names[i]}' has dtype ${v.dtype} but '${names[0]}' has ${d}; cast one first`,
+      );
     }
   });
   return d;

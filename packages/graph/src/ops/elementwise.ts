@@ -1,5 +1,5 @@
 import type { DType } from '../dtype.js';
-import { emit1, type Operand, type OpDef, type Value, type VjpContext, lift } from '../graph.js';
+import { emit1, lift, type OpDef, type Operand, type Value, type VjpContext } from '../graph.js';
 import { broadcast, need, needDType, needFloat, sameDType } from './check.js';
 
 const NUMERIC: readonly DType[] = ['float32', 'float64', 'int32', 'int64'];
@@ -7,7 +7,11 @@ const FLOATS: readonly DType[] = ['float32', 'float64'];
 
 function binaryDef(
   type: string,
-  opts: { dtypes: readonly DType[]; out?: DType; vjp?: (c: VjpContext, a: Value, b: Value) => (Value | undefined)[] },
+  opts: {
+    dtypes: readonly DType[];
+    out?: DType;
+    vjp?: (c: VjpContext, a: Value, b: Value) => (Value | undefined)[];
+  },
 ): OpDef {
   const { vjp } = opts;
   return {
@@ -91,7 +95,11 @@ export const Reciprocal = unaryDef('Reciprocal', { vjp: (g, _x, y) => neg(mul(g,
 export const Identity = unaryDef('Identity', { dtypes: [...NUMERIC, 'bool'], vjp: (g) => g });
 /** Piecewise constant: its gradient is zero almost everywhere, so it acts as a barrier. */
 export const Sign = unaryDef('Sign', { dtypes: NUMERIC, stop: true });
-export const StopGradient: OpDef = { ...unaryDef('Identity', { dtypes: [...NUMERIC, 'bool'] }), diff: [], stop: true };
+export const StopGradient: OpDef = {
+  ...unaryDef('Identity', { dtypes: [...NUMERIC, 'bool'] }),
+  diff: [],
+  stop: true,
+};
 export const Not: OpDef = unaryDef('Not', { dtypes: ['bool'] });
 
 export const Where: OpDef = {

@@ -49,14 +49,21 @@ export interface LoopOptions {
  */
 export function loop(options: LoopOptions): { carried: Value[]; scans: Value[] } {
   const { carried } = options;
-  const outer = graphOf('Loop', [...carried, options.cond, options.maxTrips instanceof Value ? options.maxTrips : undefined]);
+  const outer = graphOf('Loop', [
+    ...carried,
+    options.cond,
+    options.maxTrips instanceof Value ? options.maxTrips : undefined,
+  ]);
   const body = new Graph(outer.uniqueName(options.name ?? 'loop_body'), outer);
   const iter = body.bodyInput('iteration', 'int64', []);
-  const condIn = body.bodyInput('cond_in', 'bool', []);
+  // NOTE: ONNX passes the incoming condition to the body; the body computes its own.
+  body.bodyInput('cond_in', 'bool', []);
   const carriedIn = carried.map((v, i) => body.bodyInput(`carried_${i}`, v.dtype, v.shape));
   const step = options.body(iter, carriedIn);
   if (step.carried.length !== carried.length) {
-    throw new RangeError(`Loop: body returned ${step.carried.length} carried values, expected ${carried.length}`);
+    throw new RangeError(
+      `Loop: body returned ${step.carried.length} carried values, expected ${carried.length}`,
+    );
   }
   step.carried.forEach((v, i) => {
     if (v.dtype !== carried[i]!.dtype) {
@@ -75,7 +82,12 @@ export function loop(options: LoopOptions): { carried: Value[]; scans: Value[] }
   const maxTrips =
     options.maxTrips instanceof Value ? options.maxTrips : outer.constant(BigInt(options.maxTrips), 'int64');
   const cond = options.cond ?? outer.constant(1, 'bool');
-  const outs = outer.addNode(Loop, [maxTrips, cond, ...carried], { body: { g: body } }, Loop.infer([maxTrips, cond, ...carried], { body: { g: body } })).outputs;
+  const outs = outer.addNode(
+    Loop,
+    [maxTrips, cond, ...carried],
+    { body: { g: body } },
+    Loop.infer([maxTrips, cond, ...carried], { body: { g: body } }),
+  ).outputs;
   return { carried: outs.slice(0, carried.length), scans: outs.slice(carried.length) };
 }
 

@@ -12,15 +12,21 @@ export const MatMul: OpDef = {
     const dtype = sameDType('MatMul', ['a', 'b'], [a, b]);
     needDType('MatMul', 'a', a, ['float32', 'float64']);
     if (a.rank < 2 || b.rank < 2) {
-      throw new RangeError(`MatMul: 'a' and 'b' need rank 2 or more, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+      throw new RangeError(
+        `MatMul: 'a' and 'b' need rank 2 or more, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+      );
     }
     const k = a.shape[a.rank - 1]!;
     if (!dimEquals(k, b.shape[b.rank - 2]!)) {
-      throw new RangeError(`MatMul: 'b' has shape ${formatShape(b.shape)}, expected [${k}, *] to match 'a' ${formatShape(a.shape)}`);
+      throw new RangeError(
+        `MatMul: 'b' has shape ${formatShape(b.shape)}, expected [${k}, *] to match 'a' ${formatShape(a.shape)}`,
+      );
     }
     const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
     if (!batch) {
-      throw new RangeError(`MatMul: batch dims of ${formatShape(a.shape)} and ${formatShape(b.shape)} do not broadcast`);
+      throw new RangeError(
+        `MatMul: batch dims of ${formatShape(a.shape)} and ${formatShape(b.shape)} do not broadcast`,
+      );
     }
     return [{ dtype, shape: [...batch, a.shape[a.rank - 2]!, b.shape[b.rank - 1]!] }];
   },
@@ -30,7 +36,10 @@ export const MatMul: OpDef = {
     // batched product followed by a reduction: the same sum, without the [batch, K, N] temporary.
     const gb =
       b!.rank === 2 && a!.rank > 2
-        ? matmul(transposeLast(reshape(a!, [-1, a!.shape[a!.rank - 1]!])), reshape(g, [-1, g.shape[g.rank - 1]!]))
+        ? matmul(
+            transposeLast(reshape(a!, [-1, a!.shape[a!.rank - 1]!])),
+            reshape(g, [-1, g.shape[g.rank - 1]!]),
+          )
         : matmul(transposeLast(a!), g);
     return [matmul(g, transposeLast(b!)), gb];
   },

@@ -10,7 +10,9 @@ function reducedShape(op: string, x: Value, axes: readonly number[], keep: boole
     if (n === undefined) throw new RangeError(`${op}: axis ${a} is out of range for ${x}`);
     return n;
   });
-  return keep ? x.shape.map((d, i) => (norm.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !norm.includes(i));
+  return keep
+    ? x.shape.map((d, i) => (norm.includes(i) ? 1 : d))
+    : x.shape.filter((_, i) => !norm.includes(i));
 }
 
 const keepOf = (attrs: VjpContext['attrs']) => (attrs.keepdims as { i: number }).i === 1;
@@ -30,7 +32,12 @@ function reduceDef(type: string, vjp?: (c: VjpContext, gk: Value, axes: number[]
           if (!g) return [];
           const x = c.inputs[0]!;
           const axes = intsOf(c.inputs[1])!.map((a) => normAxis(a, x.rank)!);
-          const gk = keepOf(c.attrs) ? g : unsqueeze(g, [...axes].sort((p, q) => p - q));
+          const gk = keepOf(c.attrs)
+            ? g
+            : unsqueeze(
+                g,
+                [...axes].sort((p, q) => p - q),
+              );
           return [vjp(c, gk, axes)];
         }
       : undefined,
@@ -49,7 +56,12 @@ export const ReduceMean = reduceDef('ReduceMean', ({ inputs: [x], outputs: [y] }
 );
 function argExtremeVjp({ inputs: [x], outputs: [y], attrs }: VjpContext, gk: Value, axes: number[]): Value {
   // NOTE: ties share the gradient equally, as PyTorch's amax/amin do.
-  const yk = keepOf(attrs) ? y! : unsqueeze(y!, [...axes].sort((p, q) => p - q));
+  const yk = keepOf(attrs)
+    ? y!
+    : unsqueeze(
+        y!,
+        [...axes].sort((p, q) => p - q),
+      );
   const mask = cast(equal(x!, yk), x!.dtype);
   return div(mul(expand(gk, x!.shape), mask), reduceSum(mask, axes, true));
 }

@@ -17,7 +17,8 @@ import { intsOf, need, needDType } from './check.js';
 import { cast, equal, mul } from './elementwise.js';
 import { matmul } from './matmul.js';
 
-const hintDims = (attrs: Record<string, unknown>): Shape | undefined => (attrs._dims as { dims: Shape })?.dims;
+const hintDims = (attrs: Record<string, unknown>): Shape | undefined =>
+  (attrs._dims as { dims: Shape })?.dims;
 
 function axisOf(op: string, axis: number, rank: number): number {
   const a = normAxis(axis, rank);
@@ -60,7 +61,9 @@ export function shapeTensor(g: Graph, dims: Shape): Value {
     for (const sym of dimSymbols(d)) {
       const src = g.dimSource(sym);
       if (!src) {
-        throw new RangeError(`shape: no input declares the symbol '${sym}'; declare one with g.input(..., ['${sym}', ...])`);
+        throw new RangeError(
+          `shape: no input declares the symbol '${sym}'; declare one with g.input(..., ['${sym}', ...])`,
+        );
       }
       const s = shapeOf(src.value, src.axis, src.axis + 1);
       v = v ? mul(v, s) : s;
@@ -148,7 +151,9 @@ export const Transpose: OpDef = {
     const perm = (attrs.perm as { ints: number[] }).ints;
     const sorted = [...perm].sort((a, b) => a - b);
     if (perm.length !== x.rank || sorted.some((p, i) => p !== i)) {
-      throw new RangeError(`Transpose: perm [${perm.join(', ')}] is not a permutation of ${x.rank} axes of ${x}`);
+      throw new RangeError(
+        `Transpose: perm [${perm.join(', ')}] is not a permutation of ${x.rank} axes of ${x}`,
+      );
     }
     return [{ dtype: x.dtype, shape: perm.map((p) => x.shape[p]!) }];
   },
@@ -188,7 +193,9 @@ export const Concat: OpDef = {
       }
       x.shape.forEach((d, k) => {
         if (k !== axis && !dimEquals(d, first.shape[k]!)) {
-          throw new RangeError(`Concat: inputs[${i}] has shape ${formatShape(x.shape)}, expected ${formatShape(first.shape)} off axis ${axis}`);
+          throw new RangeError(
+            `Concat: inputs[${i}] has shape ${formatShape(x.shape)}, expected ${formatShape(first.shape)} off axis ${axis}`,
+          );
         }
       });
       const d = x.shape[axis]!;
@@ -260,7 +267,12 @@ export const Slice: OpDef = {
  * @example
  * const first = slice(y, [1], [0], [1]); // y[:, 0:1]
  */
-export function slice(x: Value, axes: readonly number[], starts: readonly number[], ends: readonly number[]): Value {
+export function slice(
+  x: Value,
+  axes: readonly number[],
+  starts: readonly number[],
+  ends: readonly number[],
+): Value {
   const g = x.graph;
   return emit1(Slice, [x, g.ints(starts), g.ints(ends), g.ints(axes)]);
 }
@@ -271,7 +283,8 @@ export const Pad: OpDef = {
   infer(inputs) {
     const x = need('Pad', 'x', inputs[0]);
     const pads = intsOf(inputs[1]);
-    if (!pads || pads.length !== 2 * x.rank) throw new RangeError(`Pad: pads must hold ${2 * x.rank} constants`);
+    if (!pads || pads.length !== 2 * x.rank)
+      throw new RangeError(`Pad: pads must hold ${2 * x.rank} constants`);
     return [
       {
         dtype: x.dtype,
@@ -322,7 +335,12 @@ export const Split: OpDef = {
   vjp: ({ outputs, grads, attrs }) => {
     const axis = (attrs.axis as { i: number }).i;
     if (grads.every((g) => !g)) return [undefined];
-    return [concat(outputs.map((o, i) => grads[i] ?? zerosLike(o)), axis)];
+    return [
+      concat(
+        outputs.map((o, i) => grads[i] ?? zerosLike(o)),
+        axis,
+      ),
+    ];
   },
 };
 
@@ -378,7 +396,12 @@ export const Gather: OpDef = {
     const idx = need('Gather', 'indices', inputs[1]);
     needDType('Gather', 'indices', idx, ['int32', 'int64']);
     const axis = axisOf('Gather', (attrs.axis as { i: number }).i, data.rank);
-    return [{ dtype: data.dtype, shape: [...data.shape.slice(0, axis), ...idx.shape, ...data.shape.slice(axis + 1)] }];
+    return [
+      {
+        dtype: data.dtype,
+        shape: [...data.shape.slice(0, axis), ...idx.shape, ...data.shape.slice(axis + 1)],
+      },
+    ];
   },
   vjp: ({ inputs: [data, idx], grads: [g], attrs }) => {
     if (!g) return [];
