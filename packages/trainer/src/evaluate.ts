@@ -1,0 +1,136 @@
+import { buildStepGraph, seqLen, type TrmConfig, type TrmParams } from '@cgar/export';
+import { GraphSession, type HostTensor, hostTensor, type OrtModule } from '@cgar/graph';
+import { encodePuzzle, encodeSolution, type SudokuExample } from '@cgar/tasks';
+
+/** Held-out figures at full depth, with and without adaptive halting. */
+export interface EvalMetrics {
+  readonly count: number;
+  /** After all `nSup` steps: share of puzzles with every cell right. */
+  readonly exact: number;
+  /** After all `nSup` steps: share of cells right. */
+  readonly cell: number;
+  /** After all `nSup` steps: share of samples where `(q_halt >= 0) == correct`. */
+  readonly haltAcc: number;
+  /** Adaptive halting (stop at the first `q_halt > 0`): exact accuracy. */
+  readonly exactAdaptive: number;
+  /** Adaptive halting: mean supervision steps used. */
+  readonly meanSteps: number;
+  /** Adaptive halting: how many puzzles stopped at each step (index 0 = step 1). */
+  readonly stepHistogram: readonly number[];
+}
+
+export interface EvalOptions {
+  readonly batchSize?: number;
+  readonly sessionOptions?: object;
+}
+
+/**
+ * Evaluates `params` on `examples` at the config's full depth: runs all `nSup` supervision
+ * steps once and reads both the fixed-step figures and where adaptive halting would stop.
+ * The last batch is simply smaller: no padding rows count (SPEC section 7).
+ */
+export async function evaluate(
+  ort: OrtModule,
+  cfg: TrmConfig,
+  params: TrmParams,
+  examples: readonly SudokuExample[],
+  options: EvalOptions = {},
+): Promise<EvalMetrics> {
+  if (examples.length === 0) throw new RangeError('evaluate: `examples` is empty; pass at least one puzzle');
+  const session = await GraphSession.create(ort, buildStepGraph(cfg, params, { embedParams: false }), {
+    sessionOptions: options.sessionOptions,
+  });
+  const feedsParams = Object.fromEntries(
+    session.inputs.filter((s) => params.has(s.name)).map((s) => [s.name, params.get(s.name)!]),
+  );
+  const { cells, vocab, nSup, hidden: D } = cfg;
+  const S = seqLen(cfg);
+  const batch = options.batchSize ?? 128;
+  let exact = 0;
+  let cell = 0;
+  let haltAcc = 0;
+  let exactAdaptive = 0;
+  let stepsTotal = 0;
+  const histogram = new Array<number>(nSup).fill(0);
+  for (let start = 0; start < examples.length; start += batch) {
+    const chunk = examples.slice(start, start + batch);
+    const B = chunk.length;
+    const tokens = new BigInt64Array(B * cells);
+    const labels = new Int32Array(B * cells);
+    chunk.forEach((ex, b) => {
+      encodePuzzle(ex.puzzle).forEach((v, c) => {
+        tokens[b * cells + c] = BigInt(v);
+      });
+      labels.set(encodeSolution(ex.solution), b * cells);
+    });
+    let y = tile(params.get('inner.H_init')!.data, B * S);
+    let z = tile(params.get('inner.L_init')!.data, B * S);
+    const haltedAt = new Int32Array(B);
+    const adaptiveRight = new Uint8Array(B);
+    let last: { right: Uint8Array; cellsRight: number; q: Float32Array } | undefined;
+    for (let s = 1; s <= nSup; s++) {
+      const out = await session.run({
+        ...feedsParams,
+        tokens: hostTensor('int64', [B, cells], tokens),
+        y: hostTensor('float32', [B, S, D], y),
+        z: hostTensor('float32', [B, S, D], z),
+      });
+      y = out.y_next!.data as Float32Array;
+      z = out.z_next!.data as Float32Array;
+      const q = out.q_halt!.data as Float32Array;
+      const graded = grade(out.logits!, labels, B, cells, vocab);
+      for (let b = 0; b < B; b++) {
+        if (haltedAt[b] === 0 && (q[b]! > 0 || s === nSup)) {
+          haltedAt[b] = s;
+          adaptiveRight[b] = graded.right[b]!;
+        }
+      }
+      last = { ...graded, q };
+    }
+    for (let b = 0; b < B; b++) {
+      exact += last!.right[b]!;
+      haltAcc += Number(last!.q[b]! >= 0 === (last!.right[b] === 1));
+      exactAdaptive += adaptiveRight[b]!;
+      stepsTotal += haltedAt[b]!;
+      histogram[haltedAt[b]! - 1]! += 1;
+    }
+    cell += last!.cellsRight;
+  }
+  await session.release();
+  const n = examples.length;
+  return {
+    count: n,
+    exact: exact / n,
+    cell: cell / (n * cells),
+    haltAcc: haltAcc / n,
+    exactAdaptive: exactAdaptive / n,
+    meanSteps: stepsTotal / n,
+    stepHistogram: histogram,
+  };
+}
+
+function tile(v: Float32Array, times: number): Float32Array {
+  const out = new Float32Array(v.length * times);
+  for (let i = 0; i < times; i++) out.set(v, i * v.length);
+  return out;
+}
+
+/** Argmax per cell against the labels: which samples are exactly right, and how many cells are. */
+function grade(logits: HostTensor, labels: Int32Array, B: number, cells: number, vocab: number) {
+  const data = logits.data as Float32Array;
+  const right = new Uint8Array(B);
+  let cellsRight = 0;
+  for (let b = 0; b < B; b++) {
+    let all = 1;
+    for (let c = 0; c < cells; c++) {
+      const base = (b * cells + c) * vocab;
+      let best = 0;
+      for (let k = 1; k < vocab; k++) if (data[base + k]! > data[base + best]!) best = k;
+      const ok = best === labels[b * cells + c] ? 1 : 0;
+      cellsRight += ok;
+      all &= ok;
+    }
+    right[b] = all;
+  }
+  return { right, cellsRight };
+}

@@ -1,0 +1,18 @@
+export { Ema, emaDecay } from './ema.js';
+export { type EvalMetrics, type EvalOptions, evaluate } from './evaluate.js';
+export { type ExecutionProvider, optionProblems, type TrainerOptions } from './options.js';
+export type { JsonValue, StepContext, TrainerPlugin } from './plugin.js';
+export { checkProvider, sessionOptions } from './providers.js';
+export { readMetrics, renderReport, stageBands } from './report.js';
+export {
+  CHECKPOINT_FILE,
+  METRICS_FILE,
+  type Progress,
+  type RunOptions,
+  type RunResult,
+  runTraining,
+} from './run.js';
+export { type LrSchedule, learningRate } from './schedule.js';
+export { explorationMinimum, Slots } from './slots.js';
+export { type Band, barChart, htmlPage, lineChart, type Series } from './svg.js';
+export { NonFiniteLossError, type StepMetrics, Trainer } from './trainer.js';

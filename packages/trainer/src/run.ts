@@ -1,0 +1,139 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OrtModule } from '@cgar/graph';
+import type { SudokuExample } from '@cgar/tasks';
+import type { EvalMetrics } from './evaluate.js';
+import type { TrainerOptions } from './options.js';
+import { type StepMetrics, Trainer } from './trainer.js';
+
+export interface RunOptions extends TrainerOptions {
+  /** Folder for `metrics.jsonl`, `checkpoint.safetensors` and `run.json`. */
+  readonly outDir: string;
+  /** Held-out puzzles evaluated every `evalEvery` steps and at the end. */
+  readonly test?: readonly SudokuExample[];
+  readonly evalEvery?: number;
+  /** Save a checkpoint every this many steps (and always at the end). */
+  readonly checkpointEvery?: number;
+  /** Continue from `outDir/checkpoint.safetensors` when it exists. */
+  readonly resume?: boolean;
+  /** Stops the run after the current step, with a checkpoint. */
+  readonly signal?: AbortSignal;
+  readonly onStep?: (m: StepMetrics, progress: Progress) => void;
+  readonly onEval?: (m: EvalMetrics & { step: number }) => void;
+  /** Extra fields stored in `run.json` (for example the plugin settings). */
+  readonly describe?: Readonly<Record<string, unknown>>;
+}
+
+export interface Progress {
+  readonly step: number;
+  readonly total: number;
+  readonly stepsPerSecond: number;
+  readonly etaSeconds: number;
+  /** Smoothed loss and accuracy (exponential average over about 20 steps). */
+  readonly loss: number;
+  readonly accuracy: number;
+}
+
+export interface RunResult {
+  readonly trainer: Trainer;
+  readonly interrupted: boolean;
+  readonly lastEval?: EvalMetrics;
+  readonly seconds: number;
+}
+
+export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+export const METRICS_FILE = 'metrics.jsonl';
+
+/**
+ * Trains with checkpoints, metrics and evaluation: the loop behind `cgar train`. Metrics are
+ * JSON lines (`{"type":"step",...}` and `{"type":"eval",...}`); checkpoints are written
+ * atomically, so a crash or a SIGKILL leaves the previous one loadable.
+ *
+ * @example
+ * const { lastEval } = await runTraining(ort, { config, train, test, steps: 1000, batchSize: 32, outDir: 'runs/a' });
+ */
+export async function runTraining(ort: OrtModule, options: RunOptions): Promise<RunResult> {
+  const { outDir } = options;
+  mkdirSync(outDir, { recursive: true });
+  const ckptPath = join(outDir, CHECKPOINT_FILE);
+  const metricsPath = join(outDir, METRICS_FILE);
+  const resuming = options.resume === true && existsSync(ckptPath);
+  const trainer = resuming
+    ? await Trainer.resume(ort, ckptPath, options)
+    : await Trainer.create(ort, options);
+  keepMetricsUpTo(metricsPath, resuming ? trainer.stepCount : 0);
+  writeJson(join(outDir, 'run.json'), {
+    config: trainer.config,
+    steps: options.steps,
+    batchSize: options.batchSize,
+    seed: options.seed ?? 0,
+    plugins: (options.plugins ?? []).map((p) => p.name),
+    ...options.describe,
+  });
+  const started = performance.now();
+  let elapsedBefore = 0;
+  let smoothLoss = Number.NaN;
+  let smoothAcc = 0;
+  let lastEval: EvalMetrics | undefined;
+  const evalNow = async () => {
+    if (!options.test?.length) return;
+    lastEval = await trainer.evaluate(options.test);
+    const record = { type: 'eval', step: trainer.stepCount, time: elapsed(), ...lastEval };
+    appendFileSync(metricsPath, `${JSON.stringify(record)}\n`);
+    options.onEval?.({ ...lastEval, step: trainer.stepCount });
+  };
+  const elapsed = () => elapsedBefore + (performance.now() - started) / 1000;
+  if (resuming) elapsedBefore = lastTime(metricsPath);
+  let interrupted = false;
+  const firstStep = trainer.stepCount;
+  while (!trainer.done) {
+    if (options.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    const m = await trainer.step();
+    smoothLoss = Number.isNaN(smoothLoss) ? m.loss : 0.95 * smoothLoss + 0.05 * m.loss;
+    smoothAcc = 0.95 * smoothAcc + 0.05 * m.accuracy;
+    appendFileSync(metricsPath, `${JSON.stringify({ type: 'step', time: elapsed(), ...m })}\n`);
+    const rate = (trainer.stepCount - firstStep) / Math.max(1e-9, (performance.now() - started) / 1000);
+    options.onStep?.(m, {
+      step: trainer.stepCount,
+      total: options.steps,
+      stepsPerSecond: rate,
+      etaSeconds: (options.steps - trainer.stepCount) / Math.max(rate, 1e-9),
+      loss: smoothLoss,
+      accuracy: smoothAcc,
+    });
+    if (options.checkpointEvery && trainer.stepCount % options.checkpointEvery === 0)
+      await trainer.save(ckptPath);
+    if (options.evalEvery && trainer.stepCount % options.evalEvery === 0 && !trainer.done) await evalNow();
+  }
+  await trainer.save(ckptPath);
+  if (!interrupted) await evalNow();
+  return { trainer, interrupted, lastEval, seconds: elapsed() };
+}
+
+/** Drops metric lines past `step` (a resumed run rewrites what came after its checkpoint). */
+function keepMetricsUpTo(path: string, step: number): void {
+  if (!existsSync(path)) return;
+  const kept = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line && (JSON.parse(line) as { step: number }).step <= step);
+  writeAtomic(path, kept.length ? `${kept.join('\n')}\n` : '');
+}
+
+function lastTime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const lines = readFileSync(path, 'utf8').trim().split('\n').filter(Boolean);
+  return lines.length ? ((JSON.parse(lines.at(-1)!) as { time?: number }).time ?? 0) : 0;
+}
+
+function writeJson(path: string, value: unknown): void {
+  writeAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
