@@ -1,0 +1,20 @@
+export { type GraphKind, type ModelConfig, SIGNATURES } from './models.js';
+export { CELLS, digitsToString, encodePuzzles, VOCAB } from './puzzles.js';
+export { Solver } from './solver.js';
+export type {
+  HaltedBy,
+  HaltingFunction,
+  HaltingRule,
+  HaltingState,
+  Mode,
+  ModelInput,
+  ModelSource,
+  OrtModule,
+  OrtSession,
+  OrtTensor,
+  Platform,
+  Puzzle,
+  SolveResult,
+  SolverOptions,
+  TraceStep,
+} from './types.js';

@@ -1,0 +1,168 @@
+import { readModelMetadata } from '@cgar/graph';
+import { CELLS, VOCAB } from './puzzles.js';
+import type { ModelInput, ModelSource, OrtSession, Platform, SolverOptions } from './types.js';
+
+export type GraphKind = 'halting' | 'step';
+
+/** The fields of the model's `cgar.config` the runtime reads. */
+export interface ModelConfig {
+  readonly hidden: number;
+  readonly prefix: number;
+  readonly cells: number;
+  readonly vocab: number;
+  readonly nSup: number;
+  readonly [field: string]: unknown;
+}
+
+/** A model file with its kind and config, read from its metadata. */
+export interface LoadedModel {
+  readonly kind: GraphKind;
+  readonly bytes: Uint8Array;
+  readonly config: ModelConfig;
+  readonly meta: Record<string, string>;
+}
+
+export const SIGNATURES: Readonly<Record<GraphKind, { inputs: string[]; outputs: string[] }>> = {
+  halting: {
+    inputs: ['tokens', 'max_steps', 'threshold'],
+    outputs: ['predictions', 'steps', 'q_halt', 'halted_by_rule'],
+  },
+  step: { inputs: ['tokens', 'y', 'z'], outputs: ['y_next', 'z_next', 'logits', 'q_halt'] },
+};
+
+const isSource = (v: unknown): v is ModelSource =>
+  typeof v === 'string' || v instanceof URL || v instanceof Uint8Array || v instanceof ArrayBuffer;
+
+async function bytesOf(platform: Platform, source: ModelSource): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  return platform.load(source);
+}
+
+function readModel(name: string, bytes: Uint8Array): LoadedModel {
+  let meta: Record<string, string>;
+  try {
+    meta = readModelMetadata(bytes);
+  } catch (e) {
+    throw new TypeError(`create: ${name} is not an ONNX model (${(e as Error).message})`);
+  }
+  const kind = meta['cgar.graph'];
+  if (kind !== 'halting' && kind !== 'step') {
+    const what = kind === undefined ? 'has no cgar.graph metadata' : `is a '${kind}' graph`;
+    throw new TypeError(
+      `create: ${name} ${what}; the runtime serves the graphs made by 'cgar export --graph halting' or 'cgar export --graph step'`,
+    );
+  }
+  let config: ModelConfig;
+  try {
+    config = JSON.parse(meta['cgar.config'] ?? '');
+  } catch {
+    throw new TypeError(
+      `create: ${name} has no readable cgar.config metadata; export it again with 'cgar export'`,
+    );
+  }
+  const problems: string[] = [];
+  for (const f of ['hidden', 'prefix', 'cells', 'vocab', 'nSup'] as const) {
+    if (!Number.isInteger(config[f])) problems.push(`config field '${f}' is missing`);
+  }
+  if (config.cells !== CELLS || config.vocab !== VOCAB) {
+    problems.push(
+      `it has ${config.cells} cells and vocab ${config.vocab}; the runtime serves 9x9 Sudoku models (81 cells, vocab 11)`,
+    );
+  }
+  if (kind === 'step' && (meta['cgar.h_init'] === undefined || meta['cgar.l_init'] === undefined)) {
+    problems.push(
+      'the step graph has no cgar.h_init/cgar.l_init metadata (export it with @cgar/export >= 0.1)',
+    );
+  }
+  if (problems.length > 0) throw new TypeError(`create: ${name}: ${problems.join('; ')}`);
+  return { kind, bytes, config, meta };
+}
+
+/**
+ * Loads the model input of `create` into at most one model of each kind, checking kinds and
+ * that the two models share one config.
+ */
+export async function loadModels(
+  platform: Platform,
+  model: ModelInput,
+): Promise<Partial<Record<GraphKind, LoadedModel>>> {
+  if (isSource(model)) {
+    const loaded = readModel('the model', await bytesOf(platform, model));
+    return { [loaded.kind]: loaded };
+  }
+  if (Array.isArray(model)) return loadList(platform, model);
+  const pair = model as { readonly halting?: unknown; readonly step?: unknown } | null;
+  if (pair === null || typeof pair !== 'object' || (pair.halting === undefined && pair.step === undefined)) {
+    throw new TypeError(
+      "create: 'model' must be model bytes, a path or URL, a list of them, or { halting?, step? } with at least one of them",
+    );
+  }
+  const out: Partial<Record<GraphKind, LoadedModel>> = {};
+  const bad: string[] = [];
+  for (const kind of ['halting', 'step'] as const) {
+    const source = pair[kind];
+    if (source === undefined) continue;
+    if (!isSource(source)) bad.push(`model.${kind} must be bytes, a path or a URL`);
+    else out[kind] = readModel(`model.${kind}`, await bytesOf(platform, source));
+  }
+  if (bad.length > 0) throw new TypeError(`create: ${bad.join('; ')}`);
+  for (const kind of ['halting', 'step'] as const) {
+    const m = out[kind];
+    if (m && m.kind !== kind)
+      throw new TypeError(`create: model.${kind} is a '${m.kind}' graph, expected '${kind}'`);
+  }
+  return checkPair(out);
+}
+
+function checkPair(out: Partial<Record<GraphKind, LoadedModel>>): Partial<Record<GraphKind, LoadedModel>> {
+  if (out.halting && out.step && out.halting.meta['cgar.config'] !== out.step.meta['cgar.config']) {
+    throw new TypeError(
+      'create: the halting and step graphs were exported from different configs; export both from one checkpoint',
+    );
+  }
+  return out;
+}
+
+async function loadList(
+  platform: Platform,
+  list: readonly unknown[],
+): Promise<Partial<Record<GraphKind, LoadedModel>>> {
+  if (list.length < 1 || list.length > 2 || !list.every(isSource)) {
+    throw new TypeError(
+      "create: a 'model' list must hold one or two model sources (a halting and a step graph)",
+    );
+  }
+  const out: Partial<Record<GraphKind, LoadedModel>> = {};
+  for (const [i, source] of list.entries()) {
+    const m = readModel(`model[${i}]`, await bytesOf(platform, source));
+    if (out[m.kind])
+      throw new TypeError(
+        `create: model[0] and model[1] are both ${m.kind} graphs; give one halting and one step graph`,
+      );
+    out[m.kind] = m;
+  }
+  return checkPair(out);
+}
+
+/** Opens a session and checks its inputs and outputs against the graph kind. */
+export async function openSession(
+  platform: Platform,
+  model: LoadedModel,
+  options: SolverOptions,
+): Promise<OrtSession> {
+  const session = await platform.ort.InferenceSession.create(model.bytes, platform.sessionOptions(options));
+  const want = SIGNATURES[model.kind];
+  const missing = [
+    ...want.inputs.filter((n) => !session.inputNames.includes(n)).map((n) => `input '${n}'`),
+    ...want.outputs.filter((n) => !session.outputNames.includes(n)).map((n) => `output '${n}'`),
+  ];
+  if (missing.length > 0) {
+    await session.release?.();
+    throw new TypeError(
+      `create: the ${model.kind} model lacks ${missing.join(', ')} (it has inputs ${session.inputNames.join(', ')}; ` +
+        `outputs ${session.outputNames.join(', ')}); export it again with 'cgar export --graph ${model.kind}'`,
+    );
+  }
+  return session;
+}

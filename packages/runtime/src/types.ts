@@ -1,0 +1,122 @@
+/** The part of an ONNX Runtime tensor the runtime reads. */
+export interface OrtTensor {
+  readonly type: string;
+  readonly data: unknown;
+  readonly dims: readonly number[];
+}
+
+/** The part of an ONNX Runtime `InferenceSession` the runtime uses. */
+export interface OrtSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, OrtTensor>, fetches?: readonly string[]): Promise<Record<string, OrtTensor>>;
+  release?(): Promise<void>;
+}
+
+/**
+ * The part of an ONNX Runtime module (`onnxruntime-node` or `onnxruntime-web`) the runtime uses.
+ * The core speaks only this interface; the `node` and `web` entry points pass the real module.
+ */
+export interface OrtModule {
+  readonly InferenceSession: { create(model: Uint8Array, options?: object): Promise<OrtSession> };
+  readonly Tensor: new (
+    type: 'int64' | 'float32',
+    data: BigInt64Array | Float32Array,
+    dims: readonly number[],
+  ) => OrtTensor;
+}
+
+/** A model file: its bytes, a path (Node) or a URL (web; `file:` URLs in Node). */
+export type ModelSource = Uint8Array | ArrayBuffer | string | URL;
+
+/**
+ * What `create` loads: one exported model (its `cgar.graph` metadata says whether it is the
+ * `halting` or the `step` graph), or both, as a list in any order or as `{ halting, step }`.
+ */
+export type ModelInput =
+  | ModelSource
+  | readonly ModelSource[]
+  | { readonly halting?: ModelSource; readonly step?: ModelSource };
+
+/**
+ * One puzzle: a string of 81 cells (`1`-`9`, `.` or `0` blank; whitespace and `|+-` ignored),
+ * a `Uint8Array` or `number[]` of 81 digits (0 blank), or an `Int32Array` / `BigInt64Array` of 81
+ * token ids (1 blank, digit d -> d + 1), as `encodePuzzle` of `@cgar/tasks` makes them.
+ */
+export type Puzzle = string | Uint8Array | readonly number[] | Int32Array | BigInt64Array;
+
+/** What a halting function sees for one sample after one step. */
+export interface HaltingState {
+  /** Index of the sample in the `solve` call (0 in `trace`). */
+  readonly index: number;
+  /** Steps run so far, 1-based. */
+  readonly step: number;
+  readonly qHalt: number;
+  /** The answer after this step: 81 digits, 0 where the model predicts no digit. */
+  readonly digits: Uint8Array;
+}
+
+/** Returns true to halt the sample now. Host mode only. */
+export type HaltingFunction = (state: HaltingState) => boolean;
+
+/**
+ * When a sample stops: `{ threshold }` halts at the first step where `q_halt > threshold`
+ * (default `{ threshold: 0 }`, the trained rule), `'fixed'` always runs `maxSteps` steps, and a
+ * function decides per sample and step (host mode only). Every rule stops at `maxSteps`.
+ */
+export type HaltingRule = { readonly threshold: number } | 'fixed' | HaltingFunction;
+
+/** `graph`: the exported halting graph, one run per batch. `host`: the step graph driven from JS. */
+export type Mode = 'graph' | 'host';
+
+export interface SolverOptions {
+  /** Default `graph` when a halting model is given, else `host`. */
+  readonly mode?: Mode;
+  /** Step cap, an integer >= 1 (default the model's Nsup). */
+  readonly maxSteps?: number;
+  readonly halting?: HaltingRule;
+  /** Execution providers in order of preference (`['cpu']` in Node, `['wasm']` on the web). */
+  readonly executionProviders?: readonly (string | { readonly name: string })[];
+  /** Threads per session (Node: intra-op threads; web: wasm threads, set before the first session). */
+  readonly threads?: number;
+  /** Puzzles per session run; `solve` splits larger calls (default 256). */
+  readonly batchSize?: number;
+  /** Extra options passed to `InferenceSession.create` as they are. */
+  readonly sessionOptions?: Readonly<Record<string, unknown>>;
+}
+
+/** How a sample stopped: by the halting rule, or at `maxSteps`. */
+export type HaltedBy = 'rule' | 'cap';
+
+/** The answer to one puzzle. */
+export interface SolveResult {
+  /** 81 characters, `.` where the model predicts no digit. */
+  readonly grid: string;
+  /** 81 digits, 0 where the model predicts no digit. */
+  readonly digits: Uint8Array;
+  /** Supervision steps run for this puzzle. */
+  readonly steps: number;
+  /** The halting logit after the last step. */
+  readonly qHalt: number;
+  readonly haltedBy: HaltedBy;
+}
+
+/** One step of `trace`: the answer so far and the halting logit. */
+export interface TraceStep {
+  readonly step: number;
+  readonly grid: string;
+  readonly digits: Uint8Array;
+  readonly qHalt: number;
+  /** Set on the last step: why the sample stopped. */
+  readonly haltedBy?: HaltedBy;
+}
+
+/** What the core needs from an entry point: its ONNX Runtime and how it reads model sources. */
+export interface Platform {
+  readonly name: 'node' | 'web';
+  readonly ort: OrtModule;
+  /** Reads a path or URL. */
+  load(source: string | URL): Promise<Uint8Array>;
+  /** Session options for `InferenceSession.create` from the solver options. */
+  sessionOptions(options: SolverOptions): object;
+}
