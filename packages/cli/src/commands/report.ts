@@ -1,0 +1,28 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderReport } from '@cgar/trainer';
+import { defineCommand, UsageError } from '../command.js';
+
+export const report = defineCommand({
+  summary: 'Write an HTML report (plots of loss, accuracy, stages, halting) of a training run',
+  usage: 'report RUN_DIR [--out FILE]',
+  description:
+    'Reads RUN_DIR/metrics.jsonl and writes RUN_DIR/report.html, a single file that opens offline.',
+  positionals: true,
+  options: {
+    out: {
+      type: 'string',
+      short: 'o',
+      valueName: 'FILE',
+      description: 'output file (default RUN_DIR/report.html)',
+    },
+  },
+  async run({ values, positionals, io }) {
+    const dir = positionals[0];
+    if (!dir) throw new UsageError('report needs the run folder: cgar report RUN_DIR');
+    const out = values.out ?? join(dir, 'report.html');
+    writeFileSync(out, renderReport(dir));
+    io.stdout(`wrote ${out}\n`);
+    return 0;
+  },
+});

@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildHaltingGraph, buildStepGraph, getPreset, initParams } from '@cgar/export';
+import { generate } from '@cgar/tasks';
+import { describe, expect, it } from 'vitest';
+import { main } from '../main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cgar-solve-'));
+const cfg = { ...getPreset('cpu-tiny'), hidden: 16, n: 1, T: 1, nSup: 4 };
+const params = initParams(cfg, 1);
+const haltingPath = join(dir, 'halting.onnx');
+const stepPath = join(dir, 'step.onnx');
+writeFileSync(haltingPath, buildHaltingGraph(cfg, params).bytes);
+writeFileSync(stepPath, buildStepGraph(cfg, params).bytes);
+const examples = generate({ seed: 3, count: 5 });
+const line = (g: Uint8Array) => Array.from(g, (d) => (d ? String(d) : '.')).join('');
+const puzzleFile = join(dir, 'puzzles.txt');
+writeFileSync(
+  puzzleFile,
+  `# five puzzles\n${examples.map((e) => `${line(e.puzzle)} ${line(e.solution)}`).join('\n')}\n`,
+);
+
+async function run(...argv: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await main(argv, { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+}
+
+describe('cgar solve', () => {
+  it('solves one puzzle and prints the grid with the steps used', async () => {
+    const { code, stdout, stderr } = await run(
+      'solve',
+      '--model',
+      haltingPath,
+      line(examples[0]!.puzzle),
+      '--fixed',
+    );
+    expect([code, stderr]).toEqual([0, '']);
+    expect(stdout).toMatch(/^(. ){2}.(\n|.)*------\+-------\+------/);
+    expect(stdout).toMatch(/not solved in 4 steps \(q_halt -?\d+\.\d{3}, halted by cap\)/);
+  });
+
+  it('solves a file with a progress bar and a summary, the same in both modes', async () => {
+    const graph = await run('solve', '-m', haltingPath, '-m', stepPath, '--file', puzzleFile, '--json');
+    const host = await run(
+      'solve',
+      '-m',
+      stepPath,
+      '-m',
+      haltingPath,
+      '-f',
+      puzzleFile,
+      '--mode',
+      'host',
+      '--json',
+    );
+    expect(graph.code).toBe(0);
+    const g = JSON.parse(graph.stdout);
+    const h = JSON.parse(host.stdout);
+    expect(g.summary).toMatchObject({ mode: 'graph', puzzles: 5, exactAccuracy: 0 });
+    expect(h.summary.mode).toBe('host');
+    expect(h.results).toEqual(g.results);
+    const text = await run('solve', '-m', stepPath, '-f', puzzleFile, '--max-steps', '2');
+    expect(text.stderr).toBe(`\r[${'#'.repeat(30)}] 5/5\n`);
+    expect(text.stdout).toMatch(
+      /^5 puzzles, host mode: exact accuracy 0\.0%, mean steps \d\.\d\d, halted by rule \d+\.\d%, [\d.]+ puzzles\/s\n$/,
+    );
+  });
+
+  it.each([
+    [['solve', line(examples[0]!.puzzle)], 'missing --model FILE'],
+    [['solve', '-m', haltingPath], 'give one PUZZLE or --file FILE'],
+    [['solve', '-m', haltingPath, '--mode', 'fast', '...'], "--mode must be 'graph' or 'host'"],
+    [
+      ['solve', '-m', haltingPath, '--max-steps', '0', line(examples[0]!.puzzle)],
+      '--max-steps must be an integer >= 1',
+    ],
+  ])('reports a usage error for %j', async (argv, message) => {
+    const { code, stderr } = await run(...argv);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it('fails with the runtime error when the mode lacks its model', async () => {
+    const { code, stderr } = await run(
+      'solve',
+      '-m',
+      haltingPath,
+      '--mode',
+      'host',
+      line(examples[0]!.puzzle),
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain("export it with 'cgar export --graph step'");
+  });
+});

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig, type TrmConfig } from '@cgar/export';
+import { readDataset } from '@cgar/tasks';
+import { NonFiniteLossError, runTraining } from '@cgar/trainer';
+import * as ort from 'onnxruntime-node';
+import { defineCommand, UsageError } from '../command.js';
+import { choiceFlag, duration, numberFlag, presetFlag, progressBar } from '../flags.js';
+import { CURRICULA, cgarPlugins, WEIGHTINGS } from '../setup.js';
+
+export const train = defineCommand({
+  summary: 'Train a TRM with deep supervision, ACT and the CGAR plugins',
+  usage:
+    'train --preset NAME --data DIR [--curriculum paper|none] [--weighting per-sample|batch-scalar|uniform]\n' +
+    '            [--steps N] [--batch B] [--lr LR] [--out DIR] [--resume] [--eval-every N] [--ep cpu|cuda|webgpu]',
+  description:
+    'Trains on DIR/train and evaluates on DIR/test. Writes OUT/metrics.jsonl, OUT/checkpoint.safetensors\n' +
+    '(atomically, every --checkpoint-every steps and at the end) and OUT/run.json. Ctrl-C saves a\n' +
+    'checkpoint and exits; --resume continues exactly where the checkpoint left off.',
+  options: {
+    preset: {
+      type: 'string',
+      short: 'p',
+      valueName: 'NAME',
+      description: 'model preset (cgar info --preset NAME)',
+    },
+    config: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'JSON of config fields that override the preset',
+    },
+    data: { type: 'string', short: 'd', valueName: 'DIR', description: 'data set from cgar build-data' },
+    curriculum: {
+      type: 'string',
+      valueName: 'paper|none',
+      description: 'progressive depth curriculum (default paper)',
+    },
+    weighting: {
+      type: 'string',
+      valueName: 'MODE',
+      description: 'per-sample (default), batch-scalar or uniform',
+    },
+    steps: { type: 'string', valueName: 'N', description: 'optimizer steps (default 2000)' },
+    batch: { type: 'string', valueName: 'B', description: 'ACT slots per step (default 64)' },
+    lr: { type: 'string', valueName: 'LR', description: 'peak learning rate (default 1e-3)' },
+    warmup: { type: 'string', valueName: 'N', description: 'warm-up steps (default steps/10)' },
+    seed: { type: 'string', valueName: 'S', description: 'random seed (default 0)' },
+    out: { type: 'string', short: 'o', valueName: 'DIR', description: 'run folder (default runs/<preset>)' },
+    resume: { type: 'boolean', description: 'continue from OUT/checkpoint.safetensors' },
+    'eval-every': {
+      type: 'string',
+      valueName: 'N',
+      description: 'evaluate every N steps (default steps/10)',
+    },
+    'eval-limit': {
+      type: 'string',
+      valueName: 'N',
+      description: 'held-out puzzles per evaluation (default 500)',
+    },
+    'checkpoint-every': {
+      type: 'string',
+      valueName: 'N',
+      description: 'checkpoint every N steps (default 100)',
+    },
+    threads: { type: 'string', valueName: 'N', description: 'onnxruntime intra-op threads' },
+    ep: { type: 'string', valueName: 'EP', description: 'execution provider: cpu (default), cuda, webgpu' },
+  },
+  async run({ values, io }) {
+    const preset = presetFlag(values.preset);
+    const config: TrmConfig = values.config
+      ? defineConfig(JSON.parse(readFileSync(values.config, 'utf8')) as Partial<TrmConfig>, preset)
+      : preset;
+    if (!values.data)
+      throw new UsageError('--data DIR is required (make one with cgar build-data sudoku --out DIR)');
+    const steps = numberFlag('steps', values.steps, true) ?? 2000;
+    const curriculum = choiceFlag('curriculum', values.curriculum, CURRICULA, 'paper');
+    const weighting = choiceFlag('weighting', values.weighting, WEIGHTINGS, 'per-sample');
+    const ep = choiceFlag('ep', values.ep, ['cpu', 'cuda', 'webgpu'] as const, 'cpu');
+    const trainSet = readDataset(join(values.data, 'train'));
+    const testSet = readDataset(join(values.data, 'test'));
+    const evalLimit = numberFlag('eval-limit', values['eval-limit'], true) ?? 500;
+    const outDir = values.out ?? join('runs', values.preset!);
+    const controller = new AbortController();
+    const onSigint = () => {
+      io.stderr('\ninterrupted: saving a checkpoint after this step...\n');
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const result = await runTraining(ort, {
+        config,
+        train: trainSet.examples,
+        test: testSet.examples.slice(0, evalLimit),
+        steps,
+        batchSize: numberFlag('batch', values.batch, true) ?? 64,
+        seed: numberFlag('seed', values.seed, false) ?? 0,
+        lr: {
+          lr: numberFlag('lr', values.lr, false) ?? 1e-3,
+          warmup: numberFlag('warmup', values.warmup, false) ?? Math.floor(steps / 10),
+        },
+        plugins: cgarPlugins(config, steps, curriculum, weighting),
+        ep,
+        threads: numberFlag('threads', values.threads, true),
+        outDir,
+        resume: values.resume ?? false,
+        evalEvery:
+          numberFlag('eval-every', values['eval-every'], true) ?? Math.max(1, Math.floor(steps / 10)),
+        checkpointEvery: numberFlag('checkpoint-every', values['checkpoint-every'], true) ?? 100,
+        signal: controller.signal,
+        describe: { preset: values.preset, data: values.data, curriculum, weighting },
+        onStep: (m, p) =>
+          progressBar(
+            io,
+            p.step,
+            p.total,
+            `stage ${m.stage} (n=${m.n},T=${m.T}) loss ${p.loss.toFixed(3)} acc ${(100 * p.accuracy).toFixed(1)}% ${p.stepsPerSecond.toFixed(2)} it/s ETA ${duration(p.etaSeconds)}`,
+          ),
+        onEval: (e) =>
+          io.stderr(
+            `\neval @${e.step}: exact ${(100 * e.exact).toFixed(1)}% cell ${(100 * e.cell).toFixed(1)}% halting acc ${(100 * e.haltAcc).toFixed(1)}% | with halting: exact ${(100 * e.exactAdaptive).toFixed(1)}% in ${e.meanSteps.toFixed(2)} steps\n`,
+          ),
+      });
+      io.stdout(
+        `${result.interrupted ? 'stopped' : 'finished'} at step ${result.trainer.stepCount} in ${duration(result.seconds)}; checkpoint ${join(outDir, 'checkpoint.safetensors')}\n`,
+      );
+      if (result.lastEval) io.stdout(`${JSON.stringify(result.lastEval)}\n`);
+      return result.interrupted ? 130 : 0;
+    } catch (e) {
+      if (e instanceof NonFiniteLossError) {
+        io.stderr(`\n${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+});
