@@ -3,6 +3,7 @@
 // and as CJS: proof that the published tarball works, not just the source tree.
 //
 //   node scripts/pack-check.mjs @cgar/curriculum @cgar/supervision
+//   node scripts/pack-check.mjs --all
 //   node scripts/pack-check.mjs --skip-build --keep --esm-check ./my-check.mjs --cjs-check ./my-check.cjs @cgar/x
 //
 // Options: --skip-build (use the dist already there), --keep (leave the temp folder and print it),
@@ -26,10 +27,11 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const args = { names: [], esmChecks: [], cjsChecks: [], skipBuild: false, keep: false };
+  const args = { names: [], esmChecks: [], cjsChecks: [], skipBuild: false, keep: false, all: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--skip-build') args.skipBuild = true;
+    else if (a === '--all') args.all = true;
     else if (a === '--keep') args.keep = true;
     else if (a === '--esm-check' || a === '--cjs-check') {
       const file = argv[++i];
@@ -43,7 +45,8 @@ function parseArgs(argv) {
     } else if (a.startsWith('--')) fail(`unknown option ${a}`);
     else args.names.push(a);
   }
-  if (args.names.length === 0) fail('name at least one workspace package, e.g. @cgar/curriculum');
+  if (args.names.length === 0 && !args.all)
+    fail('name at least one workspace package, e.g. @cgar/curriculum, or --all');
   return args;
 }
 
@@ -99,6 +102,13 @@ console.log(JSON.stringify(names));
 function main() {
   const args = parseArgs(process.argv.slice(2));
   const workspace = workspacePackages();
+  // NOTE: --all means every public package under packages/ (examples are private).
+  if (args.all) {
+    for (const [name, dir] of workspace) {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (!pkg.private && !args.names.includes(name)) args.names.push(name);
+    }
+  }
   const missing = args.names.filter((n) => !workspace.has(n));
   if (missing.length)
     fail(`not a workspace package: ${missing.join(', ')} (known: ${[...workspace.keys()].join(', ')})`);

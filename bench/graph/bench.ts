@@ -45,8 +45,12 @@ const inter = roundUp(Math.round((4 * D * 2) / 3), 256);
 function params(): Record<string, HostTensor> {
   const rand = seededRandom(0);
   const normal = (n: number, std: number) =>
-    Float32Array.from({ length: n }, () => std * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand()));
-  const t = (dims: number[], std: number) => hostTensor('float32', dims, normal(dims[0]! * (dims[1] ?? 1), std));
+    Float32Array.from(
+      { length: n },
+      () => std * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand()),
+    );
+  const t = (dims: number[], std: number) =>
+    hostTensor('float32', dims, normal(dims[0]! * (dims[1] ?? 1), std));
   const p: Record<string, HostTensor> = { embed: t([V, D], 1 / Math.sqrt(D)), prefix: t([D], 1) };
   for (let i = 0; i < 2; i++) {
     p[`block.${i}.mlp_t.gate_up`] = t([2 * interT, S], 1 / Math.sqrt(S));
@@ -54,7 +58,12 @@ function params(): Record<string, HostTensor> {
     p[`block.${i}.mlp.gate_up`] = t([2 * inter, D], 1 / Math.sqrt(D));
     p[`block.${i}.mlp.down`] = t([D, inter], 1 / Math.sqrt(inter));
   }
-  return { ...p, lm_head: t([V, D], 1 / Math.sqrt(D)), 'q_head.weight': t([2, D], 0), 'q_head.bias': t([2], 0) };
+  return {
+    ...p,
+    lm_head: t([V, D], 1 / Math.sqrt(D)),
+    'q_head.weight': t([2, D], 0),
+    'q_head.bias': t([2], 0),
+  };
 }
 
 /** 2*m*n*k over every MatMul of the graph, forward and backward alike: what actually runs. */
@@ -75,14 +84,18 @@ function matmulFlops(g: Graph, batch: number): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function ours(threads: number) {
-  const m = twoBlockModel({ cells: C, hidden: D, blocks: 2, rmsEps: 1e-5, haltWeight: 0.5, loss: 'softmax' }, params());
+  const m = twoBlockModel(
+    { cells: C, hidden: D, blocks: 2, rmsEps: 1e-5, haltWeight: 0.5, loss: 'softmax' },
+    params(),
+  );
   const model = buildTrainStep(m.g, { loss: m.loss, optimizer: adamw({ beta2: 0.95, weightDecay: 0.1 }) });
   const flops = matmulFlops(m.g, B);
   const runner = await TrainStepRunner.create(ort, model, undefined, {
     sessionOptions: { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
   });
   const rand = seededRandom(1);
-  const ints = (lo: number, hi: number) => BigInt64Array.from({ length: B * C }, () => BigInt(lo + Math.floor(rand() * (hi - lo))));
+  const ints = (lo: number, hi: number) =>
+    BigInt64Array.from({ length: B * C }, () => BigInt(lo + Math.floor(rand() * (hi - lo))));
   const feeds = {
     tokens: hostTensor('int64', [B, C], ints(1, V)),
     labels: hostTensor('int64', [B, C], ints(0, V)),
@@ -118,10 +131,25 @@ async function peak(threads: number) {
 function torch(threads: number): { seconds_per_step: number; torch: string } | undefined {
   if (args['no-torch']) return undefined;
   try {
-    const out = execFileSync('/usr/bin/python3', [
-      'bench/graph/torch_peer.py', '--threads', String(threads), '--d', String(D), '--seq', String(S),
-      '--batch', String(B), '--iters', String(iters), '--warmup', String(warmup),
-    ], { encoding: 'utf8' });
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [
+        'bench/graph/torch_peer.py',
+        '--threads',
+        String(threads),
+        '--d',
+        String(D),
+        '--seq',
+        String(S),
+        '--batch',
+        String(B),
+        '--iters',
+        String(iters),
+        '--warmup',
+        String(warmup),
+      ],
+      { encoding: 'utf8' },
+    );
     return JSON.parse(out.trim().split('\n').pop()!);
   } catch (e) {
     console.error(`torch peer failed: ${(e as Error).message.split('\n')[0]}`);
@@ -130,7 +158,9 @@ function torch(threads: number): { seconds_per_step: number; torch: string } | u
 }
 
 const rows: string[] = [];
-console.log(`bench/graph: two-block train step, D=${D}, S=${S}, B=${B}, interT=${interT}, inter=${inter}, ${iters} iters`);
+console.log(
+  `bench/graph: two-block train step, D=${D}, S=${S}, B=${B}, interT=${interT}, inter=${inter}, ${iters} iters`,
+);
 for (const threads of args.threads!.split(',').map(Number)) {
   const p = await peak(threads);
   const o = await ours(threads);
@@ -141,6 +171,8 @@ for (const threads of args.threads!.split(',').map(Number)) {
   );
   console.log(rows.at(-1));
 }
-console.log('\n| threads | ours s/step | torch s/step | torch/ours | ours GFLOP/s | MatMul 2048^3 GFLOP/s | of peak |');
+console.log(
+  '\n| threads | ours s/step | torch s/step | torch/ours | ours GFLOP/s | MatMul 2048^3 GFLOP/s | of peak |',
+);
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
