@@ -74,6 +74,14 @@ describe('encode/decode round trip', () => {
     expect(Buffer.from(bytes).equals(Buffer.from(want))).toBe(true);
   });
 
+  it('keeps a tensor named __proto__ (found by the property test below)', () => {
+    const t = { dtype: 'float32' as const, dims: [1], data: Float32Array.of(2) };
+    const input = new Map([['__proto__', t]]);
+    const { tensors } = decodeSafetensors(encodeSafetensors(input));
+    expect([...tensors.keys()]).toEqual(['__proto__']);
+    expect(Array.from(tensors.get('__proto__')!.data as Float32Array)).toEqual([2]);
+  });
+
   it('round-trips random float32 tensors (property)', () => {
     const tensor = fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }).chain((dims) =>
       fc

@@ -74,7 +74,8 @@ export function packTensors(tensors: TensorsInput): {
   let total = 0;
   for (const [[, t]] of ordered) total += t.data.length * size(t);
   const data = new Uint8Array(total);
-  const header: Record<string, HeaderEntry> = {};
+  // NOTE: no prototype, so a tensor named `__proto__` is an ordinary key.
+  const header: Record<string, HeaderEntry> = Object.create(null);
   let offset = 0;
   for (const [[name, t]] of ordered) {
     const bytes = encodeTensorData(t);
@@ -95,7 +96,7 @@ export function assembleSafetensors(
   data: Uint8Array,
   metadata?: Readonly<Record<string, string>>,
 ): Uint8Array {
-  const full: Record<string, unknown> = {};
+  const full: Record<string, unknown> = Object.create(null);
   if (metadata !== undefined) {
     const bad = Object.entries(metadata).filter(([, v]) => typeof v !== 'string');
     if (bad.length > 0)
@@ -226,7 +227,7 @@ export function parseSafetensors(bytes: Uint8Array): ParsedSafetensors {
   const dataStart = 8 + Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
   const data = bytes.subarray(dataStart);
   const problems: string[] = [];
-  const metadata: Record<string, string> = {};
+  const metadata: Record<string, string> = Object.create(null);
   const entries: [string, HeaderEntry][] = [];
   for (const [name, raw] of Object.entries(header)) {
     if (name === '__metadata__') {
