@@ -16,6 +16,7 @@ import {
   type HostTensor,
   hostTensor,
   matmul,
+  matmulFlops,
   TrainStepRunner,
 } from '@cgar/graph';
 import { seededRandom, twoBlockModel } from '@cgar/graph/testing';
@@ -66,21 +67,6 @@ function params(): Record<string, HostTensor> {
   };
 }
 
-/** 2*m*n*k over every MatMul of the graph, forward and backward alike: what actually runs. */
-function matmulFlops(g: Graph, batch: number): number {
-  let total = 0;
-  for (const node of g.nodes) {
-    if (node.def.type !== 'MatMul') continue;
-    const a = node.inputs[0];
-    const out = node.outputs[0]!;
-    const dim = (d: number | string) =>
-      typeof d === 'number' ? d : d.split('*').reduce((acc, x) => acc * (x === 'B' ? batch : Number(x)), 1);
-    const size = (dims: readonly (number | string)[]) => dims.reduce<number>((acc, d) => acc * dim(d), 1);
-    total += 2 * size(out.shape) * dim(a!.shape[a!.rank - 1]!);
-  }
-  return total;
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function ours(threads: number) {
@@ -89,7 +75,7 @@ async function ours(threads: number) {
     params(),
   );
   const model = buildTrainStep(m.g, { loss: m.loss, optimizer: adamw({ beta2: 0.95, weightDecay: 0.1 }) });
-  const flops = matmulFlops(m.g, B);
+  const flops = matmulFlops(m.g, { B });
   const runner = await TrainStepRunner.create(ort, model, undefined, {
     sessionOptions: { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
   });

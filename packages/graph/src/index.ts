@@ -99,3 +99,4 @@ export {
 } from './session.js';
 export type { Dim, Shape } from './shape.js';
 export { broadcastShapes, formatShape } from './shape.js';
+export { matmulFlops } from './flops.js';

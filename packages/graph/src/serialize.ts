@@ -32,6 +32,8 @@ export interface BuiltModel {
   readonly outputs: readonly Signature[];
   /** Parameters that are fed as inputs (empty when embedded), in input order. */
   readonly params: readonly Value[];
+  /** The graph it was built from (for inspection, such as counting FLOPs). */
+  readonly graph: Graph;
 }
 
 /**
@@ -83,6 +85,7 @@ export function buildModel(g: Graph, options: ModelOptions): BuiltModel {
     inputs: inputs.map((v) => ({ name: v.name, dtype: v.dtype, shape: v.shape })),
     outputs: outInfos,
     params: fedParams,
+    graph: g,
   };
 }
 

@@ -24,13 +24,13 @@ export const demo = defineCommand({
       valueName: 'DIR',
       description: 'folder for data, run and model (default runs/demo)',
     },
-    steps: { type: 'string', valueName: 'N', description: 'optimizer steps (default 800)' },
+    steps: { type: 'string', valueName: 'N', description: 'optimizer steps (default 600)' },
     preset: { type: 'string', valueName: 'NAME', description: 'model preset (default cpu-small)' },
     batch: { type: 'string', valueName: 'B', description: 'ACT slots (default 32)' },
   },
   async run({ values, io }) {
     const out = values.out ?? join('runs', 'demo');
-    const steps = numberFlag('steps', values.steps, true) ?? 800;
+    const steps = numberFlag('steps', values.steps, true) ?? 600;
     const config = getPreset(values.preset ?? 'cpu-small');
     const dataDir = join(out, 'data');
     mkdirSync(out, { recursive: true });
@@ -50,7 +50,7 @@ export const demo = defineCommand({
       steps,
       batchSize: numberFlag('batch', values.batch, true) ?? 32,
       seed: 0,
-      lr: { lr: 1e-3, warmup: Math.floor(steps / 20) },
+      lr: { lr: 3e-3, warmup: Math.floor(steps / 20) },
       plugins: cgarPlugins(config, steps, 'paper', 'per-sample'),
       outDir: join(out, 'run'),
       checkpointEvery: 100,
