@@ -1,5 +1,5 @@
 import type { Graph } from './graph.js';
-import { dimCoef, dimSymbols, type Dim } from './shape.js';
+import { type Dim, dimCoef, dimSymbols } from './shape.js';
 
 /**
  * Multiply-add FLOPs (`2 * m * n * k`) of every MatMul in `g`, forward and backward alike:
@@ -21,7 +21,8 @@ export function matmulFlops(g: Graph, sizes: Readonly<Record<string, number>>): 
   for (const node of g.nodes) {
     if (node.def.type !== 'MatMul') continue;
     const a = node.inputs[0]!;
-    total += 2 * node.outputs[0]!.shape.reduce<number>((acc, d) => acc * dim(d), 1) * dim(a.shape[a.rank - 1]!);
+    total +=
+      2 * node.outputs[0]!.shape.reduce<number>((acc, d) => acc * dim(d), 1) * dim(a.shape[a.rank - 1]!);
   }
   return total;
 }

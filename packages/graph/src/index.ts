@@ -1,6 +1,7 @@
 export { type GradientOptions, gradients, unbroadcast } from './autodiff.js';
 export type { DType, DTypeArray, HostTensor } from './dtype.js';
 export { allocate, bytesPerElement, DTYPES, hostTensor, isFloat, sizeOf } from './dtype.js';
+export { matmulFlops } from './flops.js';
 export type { Attr, Attrs, OpDef, Operand, ParamOptions, ValueInfo, ValueKind, VjpContext } from './graph.js';
 export { emit, emit1, Graph, Node, Value } from './graph.js';
 export { readModelMetadata } from './metadata.js';
@@ -99,4 +100,3 @@ export {
 } from './session.js';
 export type { Dim, Shape } from './shape.js';
 export { broadcastShapes, formatShape } from './shape.js';
-export { matmulFlops } from './flops.js';
