@@ -48,8 +48,8 @@ export function stageBands(steps: readonly { n: number; T: number }[], x: (i: nu
   steps.forEach((s, i) => {
     const label = `n=${s.n}, T=${s.T}`;
     const last = bands.at(-1);
-    if (last && last.label === label) (last as { to: number }).to = x(i);
-    else bands.push({ from: x(i), to: x(i), label });
+    if (last) (last as { to: number }).to = x(i);
+    if (!last || last.label !== label) bands.push({ from: x(i), to: x(i), label });
   });
   return bands;
 }
