@@ -3,7 +3,7 @@ export { type EvalMetrics, type EvalOptions, evaluate } from './evaluate.js';
 export { type ExecutionProvider, optionProblems, type TrainerOptions } from './options.js';
 export type { JsonValue, StepContext, TrainerPlugin } from './plugin.js';
 export { checkProvider, sessionOptions } from './providers.js';
-export { readMetrics, renderReport, stageBands } from './report.js';
+export { type EvalRecord, readMetrics, renderReport, type StepRecord, stageBands } from './report.js';
 export {
   CHECKPOINT_FILE,
   METRICS_FILE,

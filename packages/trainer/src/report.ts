@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { METRICS_FILE } from './run.js';
 import { type Band, barChart, escapeHtml, htmlPage, lineChart } from './svg.js';
 
-interface StepRecord {
+/** A `metrics.jsonl` step record. */
+export interface StepRecord {
   type: 'step';
+  seconds: number;
   step: number;
   time: number;
   loss: number;
@@ -15,8 +17,10 @@ interface StepRecord {
   T: number;
   stage: number;
 }
-interface EvalRecord {
+/** A `metrics.jsonl` evaluation record. */
+export interface EvalRecord {
   type: 'eval';
+  count: number;
   step: number;
   time: number;
   exact: number;

@@ -86,30 +86,36 @@ export async function runTraining(ort: OrtModule, options: RunOptions): Promise<
   if (resuming) elapsedBefore = lastTime(metricsPath);
   let interrupted = false;
   const firstStep = trainer.stepCount;
-  while (!trainer.done) {
-    if (options.signal?.aborted) {
-      interrupted = true;
-      break;
+  try {
+    while (!trainer.done) {
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const m = await trainer.step();
+      smoothLoss = Number.isNaN(smoothLoss) ? m.loss : 0.95 * smoothLoss + 0.05 * m.loss;
+      smoothAcc = 0.95 * smoothAcc + 0.05 * m.accuracy;
+      appendFileSync(metricsPath, `${JSON.stringify({ type: 'step', time: elapsed(), ...m })}\n`);
+      const rate = (trainer.stepCount - firstStep) / Math.max(1e-9, (performance.now() - started) / 1000);
+      options.onStep?.(m, {
+        step: trainer.stepCount,
+        total: options.steps,
+        stepsPerSecond: rate,
+        etaSeconds: (options.steps - trainer.stepCount) / Math.max(rate, 1e-9),
+        loss: smoothLoss,
+        accuracy: smoothAcc,
+      });
+      // NOTE: evaluate before saving, so a checkpoint never stands past an evaluation it skipped.
+      if (options.evalEvery && trainer.stepCount % options.evalEvery === 0 && !trainer.done) await evalNow();
+      if (options.checkpointEvery && trainer.stepCount % options.checkpointEvery === 0)
+        await trainer.save(ckptPath);
     }
-    const m = await trainer.step();
-    smoothLoss = Number.isNaN(smoothLoss) ? m.loss : 0.95 * smoothLoss + 0.05 * m.loss;
-    smoothAcc = 0.95 * smoothAcc + 0.05 * m.accuracy;
-    appendFileSync(metricsPath, `${JSON.stringify({ type: 'step', time: elapsed(), ...m })}\n`);
-    const rate = (trainer.stepCount - firstStep) / Math.max(1e-9, (performance.now() - started) / 1000);
-    options.onStep?.(m, {
-      step: trainer.stepCount,
-      total: options.steps,
-      stepsPerSecond: rate,
-      etaSeconds: (options.steps - trainer.stepCount) / Math.max(rate, 1e-9),
-      loss: smoothLoss,
-      accuracy: smoothAcc,
-    });
-    if (options.checkpointEvery && trainer.stepCount % options.checkpointEvery === 0)
-      await trainer.save(ckptPath);
-    if (options.evalEvery && trainer.stepCount % options.evalEvery === 0 && !trainer.done) await evalNow();
+    if (!interrupted) await evalNow();
+    await trainer.save(ckptPath);
+  } catch (e) {
+    await trainer.release();
+    throw e;
   }
-  await trainer.save(ckptPath);
-  if (!interrupted) await evalNow();
   return { trainer, interrupted, lastEval, seconds: elapsed() };
 }
 

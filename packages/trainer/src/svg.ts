@@ -80,9 +80,12 @@ export function lineChart(opts: {
         `<polyline fill="none" stroke="${c}" stroke-width="1.5" points="${pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`,
       );
     }
+    // NOTE: four legend entries a row; a fifth starts a second row.
+    const lx = PAD.l + 8 + (i % 4) * 130;
+    const ly = 2 + Math.floor(i / 4) * 12;
     parts.push(
-      `<rect x="${PAD.l + 8 + i * 130}" y="6" width="10" height="10" fill="${c}"/>`,
-      `<text x="${PAD.l + 22 + i * 130}" y="15" font-size="11">${esc(s.name)}</text>`,
+      `<rect x="${lx}" y="${ly}" width="10" height="10" fill="${c}"/>`,
+      `<text x="${lx + 14}" y="${ly + 9}" font-size="11">${esc(s.name)}</text>`,
     );
   });
   parts.push(
