@@ -130,10 +130,15 @@ export class Trainer {
     return this.stepCount >= this.options.steps;
   }
 
-  /** The train session of a depth, created the first time that depth is asked for. */
+  /**
+   * The train session of a depth, created the first time that depth is asked for. Only the
+   * latest depth's session is kept: a curriculum walks its depths in order, and each session's
+   * memory arena holds that depth's activations (three at once more than doubled peak memory).
+   */
   private async sessionFor(depth: { n: number; T: number }): Promise<DepthSession> {
     const cached = this.sessions.get(key(depth));
     if (cached) return cached;
+    await this.release();
     const model = buildTrainGraph(this.config, this.params, {
       depth,
       optimizer: this.options.optimizer,
