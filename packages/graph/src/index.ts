@@ -17,6 +17,7 @@ export {
   rmsNorm,
   silu,
   swiglu,
+  swigluRows,
 } from './nn.js';
 export {
   abs,

@@ -55,6 +55,17 @@ export function swiglu(x: Value, gateUp: Value, down: Value): Value {
   return linear(mul(silu(gate!), up!), down);
 }
 
+/**
+ * SwiGLU that mixes along the second-to-last axis (the sequence of `[B, S, D]`): the same as
+ * `transpose(swiglu(transpose(x)))` with weights `[2*inter, S]` and `[S, inter]`, computed as
+ * `down @ (silu(gate @ x) * (up @ x))` so no activation is ever transposed.
+ */
+export function swigluRows(x: Value, gateUp: Value, down: Value): Value {
+  const inter = down.shape[1] as number;
+  const [gate, up] = split(matmul(gateUp, x), [inter, inter], -2);
+  return matmul(down, mul(silu(gate!), up!));
+}
+
 export interface CrossEntropyOptions {
   /** Label ignored by the loss (padding); its positions get loss 0 and mask 0. Default 0. */
   readonly ignoreIndex?: number;

@@ -1,9 +1,18 @@
 import type { HostTensor } from './dtype.js';
 import { Graph, type Value } from './graph.js';
-import { bceWithLogits, crossEntropy, exactMatch, linear, maskedMean, rmsNorm, swiglu } from './nn.js';
+import {
+  bceWithLogits,
+  crossEntropy,
+  exactMatch,
+  linear,
+  maskedMean,
+  rmsNorm,
+  swiglu,
+  swigluRows,
+} from './nn.js';
 import { add, mul } from './ops/elementwise.js';
 import { reduceMean } from './ops/reduce.js';
-import { concat, expand, gather, reshape, slice, transpose } from './ops/shape.js';
+import { concat, expand, gather, reshape, slice } from './ops/shape.js';
 
 export interface TwoBlockConfig {
   readonly cells: number;
@@ -32,10 +41,11 @@ export function twoBlockModel(cfg: TwoBlockConfig, params: Readonly<Record<strin
   let h = mul(concat([prefix, gather(p.embed!, tokens)], 1), Math.sqrt(D));
   for (let i = 0; i < cfg.blocks; i++) {
     h = g.scope(`block.${i}`, () => {
-      const t = transpose(h, [0, 2, 1]);
-      const mixed = transpose(
-        rmsNorm(add(t, swiglu(t, p[`block.${i}.mlp_t.gate_up`]!, p[`block.${i}.mlp_t.down`]!)), rmsEps),
-        [0, 2, 1],
+      // NOTE: the token mixer works along the sequence axis; no activation is transposed.
+      const mixed = rmsNorm(
+        add(h, swigluRows(h, p[`block.${i}.mlp_t.gate_up`]!, p[`block.${i}.mlp_t.down`]!)),
+        rmsEps,
+        1,
       );
       return rmsNorm(
         add(mixed, swiglu(mixed, p[`block.${i}.mlp.gate_up`]!, p[`block.${i}.mlp.down`]!)),

@@ -21,6 +21,7 @@ import {
   split,
   stopGradient,
   swiglu,
+  swigluRows,
   transpose,
   type Value,
 } from '@cgar/graph';
@@ -129,13 +130,14 @@ export function createNet(cfg: TrmConfig, p: ParamValues): (h: Value, injection:
     let x = add(h, injection);
     for (let i = 0; i < cfg.layers; i++) {
       if (cfg.mixer === 'mlp') {
-        const t = transpose(x, [0, 2, 1]);
-        const mixed = swiglu(
-          t,
+        // NOTE: the official code transposes to [B, D, S], mixes and normalises over S, and
+        // transposes back; mixing along axis 1 computes the same without moving activations.
+        const mixed = swigluRows(
+          x,
           p[`${layer(i)}.mlp_t.gate_up_proj.weight`]!,
           p[`${layer(i)}.mlp_t.down_proj.weight`]!,
         );
-        x = transpose(rmsNorm(add(t, mixed), cfg.rmsEps), [0, 2, 1]);
+        x = rmsNorm(add(x, mixed), cfg.rmsEps, 1);
       } else {
         x = rmsNorm(add(x, attention(cfg, p, i, x, tables!)), cfg.rmsEps);
       }

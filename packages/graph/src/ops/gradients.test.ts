@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { Value } from '../graph.js';
-import { bceWithLogits, crossEntropy, maskedMean, rmsNorm, silu, swiglu } from '../nn.js';
+import { bceWithLogits, crossEntropy, maskedMean, rmsNorm, silu, swiglu, swigluRows } from '../nn.js';
 import { type GradcheckInput, gradcheck, seededRandom } from '../testing.js';
 import * as E from './elementwise.js';
 import { matmul } from './matmul.js';
@@ -311,6 +311,15 @@ const COMPOSITES: Case[] = [
       return [{ shape: [2, 3, w] }, { shape: [2 * i, w] }, { shape: [w, i] }];
     },
     f: ([x, gu, dn]) => swiglu(x!, gu!, dn!),
+  },
+  {
+    op: 'swigluRows',
+    label: 'mixing along the sequence axis',
+    inputs: (d) => {
+      const [s, i] = [1 + d(), d()];
+      return [{ shape: [2, s, 3] }, { shape: [2 * i, s] }, { shape: [s, i] }];
+    },
+    f: ([x, gu, dn]) => swigluRows(x!, gu!, dn!),
   },
   {
     op: 'crossEntropy',
