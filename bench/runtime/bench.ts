@@ -10,9 +10,9 @@
  * Without --checkpoint it runs on random cpu-tiny weights (a smoke test: nothing is solved).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   buildHaltingGraph,
@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     checkpoint: { type: 'string' },
     raw: { type: 'boolean', default: false },
     file: { type: 'string' },
+    threshold: { type: 'string', default: '0' },
     puzzles: { type: 'string', default: '256' },
     batch: { type: 'string', default: '64' },
     threads: { type: 'string', default: '1' },
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
   },
 });
+const threshold = Number(args.threshold);
 const threads = Number(args.threads);
 const batchSize = Number(args.batch);
 
@@ -108,7 +110,7 @@ async function onnxRows(cfg: TrmConfig, params: TrmParams, data: SudokuExample[]
           mode,
           threads,
           batchSize,
-          halting: halting === 'fixed' ? 'fixed' : { threshold: 0 },
+          halting: halting === 'fixed' ? 'fixed' : { threshold },
         });
         await solver.solve(puzzles.slice(0, Math.min(8, puzzles.length)));
         const start = performance.now();
@@ -122,7 +124,12 @@ async function onnxRows(cfg: TrmConfig, params: TrmParams, data: SudokuExample[]
           rs.map((r) => r.steps),
           seconds,
         );
-        rows.push({ runtime, mode, halting: halting === 'fixed' ? `all ${cfg.nSup}` : 'q_halt > 0', ...s });
+        rows.push({
+          runtime,
+          mode,
+          halting: halting === 'fixed' ? `all ${cfg.nSup}` : `q_halt > ${threshold}`,
+          ...s,
+        });
         console.warn(`  ${runtime} ${mode} ${halting}: ${s.puzzlesPerSecond.toFixed(1)} puzzles/s`);
       }
     }
@@ -196,4 +203,7 @@ for (const runtime of new Set(rows.filter((r) => r.mode !== '-').map((r) => r.ru
   }
 }
 const report = { source, config: cfg, puzzles: data.length, batchSize, threads, rows };
-if (args.out) writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
+if (args.out) {
+  mkdirSync(dirname(args.out), { recursive: true });
+  writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
+}

@@ -24,13 +24,13 @@ export const demo = defineCommand({
       valueName: 'DIR',
       description: 'folder for data, run and model (default runs/demo)',
     },
-    steps: { type: 'string', valueName: 'N', description: 'optimizer steps (default 600)' },
+    steps: { type: 'string', valueName: 'N', description: 'optimizer steps (default 1000)' },
     preset: { type: 'string', valueName: 'NAME', description: 'model preset (default cpu-small)' },
     batch: { type: 'string', valueName: 'B', description: 'ACT slots (default 32)' },
   },
   async run({ values, io }) {
     const out = values.out ?? join('runs', 'demo');
-    const steps = numberFlag('steps', values.steps, true) ?? 600;
+    const steps = numberFlag('steps', values.steps, true) ?? 1000;
     const config = getPreset(values.preset ?? 'cpu-small');
     const dataDir = join(out, 'data');
     mkdirSync(out, { recursive: true });

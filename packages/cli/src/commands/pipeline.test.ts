@@ -181,3 +181,82 @@ describe('cgar build-data, train, eval, export, report, solve', () => {
     expect(other.stderr).toMatch(/hidden: 64 vs 32|hidden: 32 vs 64/);
   }, 60_000);
 });
+
+describe('cgar train and Ctrl-C', () => {
+  it('SIGINT saves a checkpoint after the current step and exits with 130', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'cgar-sigint-'));
+    const data = join(dir, 'data');
+    await run(
+      'build-data',
+      'sudoku',
+      '--out',
+      data,
+      '--train',
+      '20',
+      '--test',
+      '4',
+      '--min-givens',
+      '50',
+      '--max-givens',
+      '55',
+    );
+    const out = join(dir, 'run');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'packages/cli/src/bin.ts',
+        'train',
+        '--preset',
+        'cpu-tiny',
+        '--data',
+        data,
+        '--steps',
+        '5000',
+        '--batch',
+        '2',
+        '--out',
+        out,
+        '--curriculum',
+        'none',
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    const metrics = join(out, 'metrics.jsonl');
+    while (!existsSync(metrics) || readFileSync(metrics, 'utf8').split('\n').length < 3) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/stopped at step \d+/);
+    const step = Number(/stopped at step (\d+)/.exec(stdout)![1]);
+    expect(step).toBeGreaterThanOrEqual(2);
+    const resumed = await run(
+      'train',
+      '--preset',
+      'cpu-tiny',
+      '--data',
+      data,
+      '--steps',
+      String(step + 2),
+      '--batch',
+      '2',
+      '--out',
+      out,
+      '--curriculum',
+      'none',
+      '--resume',
+    );
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(new RegExp(`finished at step ${step + 2}`));
+  }, 120_000);
+});
