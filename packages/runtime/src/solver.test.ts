@@ -138,7 +138,10 @@ describe('solve', () => {
 
   it('serves concurrent calls', async () => {
     const solver = await create(both, { mode: 'host', halting: { threshold } });
-    const alone = await solver.solve(batch);
+    // NOTE: one puzzle a call on both sides: onnxruntime's kernels for a single row differ from
+    // those for a batch, and this random model is chaotic enough to amplify the rounding.
+    const alone: SolveResult[] = [];
+    for (const p of batch) alone.push(...(await solver.solve([p])));
     const together = await Promise.all(batch.map((p) => solver.solve([p])));
     expect(summary(together.flat())).toEqual(summary(alone));
   });
@@ -147,18 +150,15 @@ describe('solve', () => {
 describe('trace', () => {
   it('yields every step until the sample halts, ending at the solve answer', async () => {
     const solver = await create(both, { halting: { threshold } });
-    const results = await solver.solve(batch);
-    for (const [i, p] of batch.entries()) {
+    for (const p of batch) {
+      // NOTE: compared with a solve of the same single puzzle (see 'serves concurrent calls').
+      const [result] = await solver.solve([p]);
       const steps = [];
       for await (const s of solver.trace(p)) steps.push(s);
       const last = steps.at(-1)!;
-      expect(steps.map((s) => s.step)).toEqual(Array.from({ length: results[i]!.steps }, (_, k) => k + 1));
+      expect(steps.map((s) => s.step)).toEqual(Array.from({ length: result!.steps }, (_, k) => k + 1));
       expect(steps.slice(0, -1).every((s) => s.haltedBy === undefined)).toBe(true);
-      expect([last.grid, last.qHalt, last.haltedBy]).toEqual([
-        results[i]!.grid,
-        results[i]!.qHalt,
-        results[i]!.haltedBy,
-      ]);
+      expect([last.grid, last.qHalt, last.haltedBy]).toEqual([result!.grid, result!.qHalt, result!.haltedBy]);
     }
   });
 });
