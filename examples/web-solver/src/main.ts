@@ -63,7 +63,8 @@ async function solve(): Promise<void> {
     }
     const solved = isSolved(puzzle, last!.digits);
     const why = last!.haltedBy === 'rule' ? 'the model halted' : `the step cap (${solver.maxSteps})`;
-    $('result').textContent = `${solved ? 'Solved' : 'Not solved'} in ${last!.step} steps: ${why}`;
+    $('result').textContent =
+      `${solved ? 'Solved' : 'Not solved'} in ${last!.step} step${last!.step === 1 ? '' : 's'}: ${why}`;
     document.body.dataset.steps = String(last!.step);
     document.body.dataset.grid = last!.grid;
     setState('done');
