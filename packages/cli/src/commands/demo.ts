@@ -1,8 +1,8 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildHaltingGraph, getPreset } from '@cgar/export';
-import { GraphSession, hostTensor } from '@cgar/graph';
-import { buildSudokuDataset, decodeGrid, encodePuzzle, formatGrid, readDataset } from '@cgar/tasks';
+import { create } from '@cgar/runtime/node';
+import { buildSudokuDataset, formatGrid, readDataset } from '@cgar/tasks';
 import { renderReport, runTraining } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 import { defineCommand } from '../command.js';
@@ -78,23 +78,17 @@ export const demo = defineCommand({
     writeFileSync(`${modelPath}.tmp`, model.bytes);
     renameSync(`${modelPath}.tmp`, modelPath);
     io.stdout(`4/4 exported the halting model to ${modelPath}; solving 3 unseen puzzles with it\n\n`);
-    const session = await GraphSession.create(ort, model);
+    // NOTE: the runtime the project ships, with its default rule: stop at the first q_halt > 0.
+    const solver = await create(model.bytes);
     const puzzles = test.slice(0, 3);
-    const tokens = BigInt64Array.from(puzzles.flatMap((p) => Array.from(encodePuzzle(p.puzzle), BigInt)));
-    const res = await session.run({
-      tokens: hostTensor('int64', [puzzles.length, config.cells], tokens),
-      max_steps: hostTensor('int64', [], BigInt64Array.of(BigInt(config.nSup))),
-      threshold: hostTensor('float32', [], Float32Array.of(0)),
-    });
-    const preds = res.predictions!.data as BigInt64Array;
+    const results = await solver.solve(puzzles.map((p) => p.puzzle));
+    await solver.release();
     puzzles.forEach((p, i) => {
-      const answer = decodeGrid(
-        Int32Array.from(preds.subarray(i * config.cells, (i + 1) * config.cells), Number),
-      );
+      const answer = results[i]!.digits;
       const right = answer.every((d, c) => d === p.solution[c]);
       const left = formatGrid(p.puzzle).split('\n');
       const rightCol = formatGrid(answer).split('\n');
-      io.stdout(`puzzle ${i + 1}: ${Number(res.steps!.data[i])} steps, ${right ? 'solved' : 'not solved'}\n`);
+      io.stdout(`puzzle ${i + 1}: ${results[i]!.steps} steps, ${right ? 'solved' : 'not solved'}\n`);
       io.stdout(`${left.map((l, k) => `  ${l}    ${rightCol[k] ?? ''}`).join('\n')}\n\n`);
     });
     io.stdout(`report: ${join(out, 'run', 'report.html')}\n`);

@@ -1,6 +1,7 @@
 import type { SolveResult, SolverOptions } from '@cgar/runtime/node';
 import { formatGrid, isValidSolution, parseGrid, readPuzzleFile } from '@cgar/tasks';
 import { defineCommand, type Io, UsageError } from '../command.js';
+import { numberFlag } from '../flags.js';
 
 const BATCH = 256;
 
@@ -9,15 +10,6 @@ function progress(io: Io, done: number, total: number): void {
   const filled = Math.round((done / total) * width);
   const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
   io.stderr(`\r[${bar}] ${done}/${total}${done === total ? '\n' : ''}`);
-}
-
-function number(flag: string, text: string | undefined, integer: boolean): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || Number.isNaN(v) || (integer && (!Number.isInteger(v) || v < 1))) {
-    throw new UsageError(`--${flag} must be ${integer ? 'an integer >= 1' : 'a number'}, got '${text}'`);
-  }
-  return v;
 }
 
 export const solve = defineCommand({
@@ -64,11 +56,11 @@ export const solve = defineCommand({
     }
     if (values.fixed && values.threshold !== undefined)
       throw new UsageError('give --fixed or --threshold, not both');
-    const threshold = number('threshold', values.threshold, false);
+    const threshold = numberFlag('threshold', values.threshold, false);
     const options: SolverOptions = {
       ...(values.mode ? { mode: values.mode } : {}),
-      maxSteps: number('max-steps', values['max-steps'], true),
-      threads: number('threads', values.threads, true),
+      maxSteps: numberFlag('max-steps', values['max-steps'], true),
+      threads: numberFlag('threads', values.threads, true),
       halting: values.fixed ? 'fixed' : { threshold: threshold ?? 0 },
     };
     const puzzles = values.file
