@@ -9,14 +9,23 @@
  * Finished runs (final evaluation present) are skipped and interrupted ones resume from their
  * checkpoint, so the same command continues after Ctrl-C or a crash. See README.md.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { checkProvider, NonFiniteLossError, runTraining } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 import { Flags, orExit, parseFlags } from './args.js';
-import { analyticalBound, CONFIG_NAMES, CONFIGS, type ConfigName, pluginsFor } from './configs.js';
+import {
+  analyticalBound,
+  CONFIG_NAMES,
+  CONFIGS,
+  type ConfigName,
+  isConfigName,
+  pluginsFor,
+} from './configs.js';
 import { benchData, type DataSpec } from './data.js';
+import { type RunId, splitRuns } from './jobs.js';
 import { htmlReport } from './report.js';
 import { type RunSummary, summarizeConfigs, summarizeRun } from './summary.js';
 import { markdownTable, type TableHeader } from './table.js';
@@ -30,13 +39,14 @@ const HELP = `usage: npx tsx bench/cgar-table/run.ts [flags]
   --min-givens G       (50)  --max-givens G (60)         --require-search keep puzzles singles cannot solve
   --data-seed S        seed of the data set (1)          --threads T      onnxruntime intra-op threads
   --ep cpu|cuda|webgpu (cpu)                             --out DIR        (bench/results/cgar-table)
-  --configs LIST       subset of ${CONFIG_NAMES.join(',')}`;
+  --configs LIST       subset of ${CONFIG_NAMES.join(',')}
+  --jobs J             runs trained at once, each in its own process (1); give each --threads 1`;
 
 const values = orExit(() =>
   parseFlags(
     [
       ...['preset', 'steps', 'batch', 'lr', 'warmup', 'eval-every', 'seeds', 'other-seeds', 'train', 'test'],
-      ...['min-givens', 'max-givens', 'data-seed', 'threads', 'ep', 'out', 'configs'],
+      ...['min-givens', 'max-givens', 'data-seed', 'threads', 'ep', 'out', 'configs', 'jobs', 'runs'],
     ],
     ['require-search', 'help'],
   ),
@@ -58,6 +68,9 @@ const otherSeeds = f.int('other-seeds', 1);
 const threads = values.threads === undefined ? undefined : f.int('threads', 1);
 const ep = f.choice('ep', ['cpu', 'cuda', 'webgpu'] as const, 'cpu');
 const configs = f.list('configs', CONFIG_NAMES, CONFIG_NAMES);
+const jobs = f.int('jobs', 1);
+// NOTE: `--runs config:seed,...` is how a `--jobs` parent hands a child its share; not in --help.
+const only = typeof values.runs === 'string' ? parseRuns(values.runs) : undefined;
 const data: DataSpec = {
   seed: f.int('data-seed', 1, 0),
   train: f.int('train', 1000),
@@ -71,6 +84,30 @@ if (data.minGivens > data.maxGivens)
 orExit(() => f.done());
 const out = typeof values.out === 'string' ? values.out : join('bench', 'results', 'cgar-table');
 const seedsOf = (c: ConfigName) => (CONFIGS[c].main ? seeds : otherSeeds);
+
+function parseRuns(text: string): RunId[] {
+  return text.split(',').map((item) => {
+    const [config = '', seed = ''] = item.split(':');
+    if (!isConfigName(config) || !/^\d+$/.test(seed)) {
+      f.problem(`--runs takes config:seed pairs such as baseline:0, got '${item}'`);
+      return { config: 'baseline', seed: 0 };
+    }
+    return { config, seed: Number(seed) };
+  });
+}
+
+/**
+ * Every run of the table in seed-major order (seed 0 of every configuration, then seed 1, ...),
+ * so an early stop still leaves a comparable table and slow drift in machine load spreads over
+ * every configuration.
+ */
+function plannedRuns(): RunId[] {
+  const runs: RunId[] = [];
+  const maxSeeds = Math.max(...configs.map(seedsOf));
+  for (let seed = 0; seed < maxSeeds; seed++)
+    for (const config of configs) if (seed < seedsOf(config)) runs.push({ config, seed });
+  return runs;
+}
 
 /** Everything that must match for a stored run to count in this table. */
 const fingerprint = (config: ConfigName, seed: number) => ({
@@ -170,7 +207,7 @@ function header(d: ReturnType<typeof benchData>): TableHeader {
   return {
     command: ['npx tsx bench/cgar-table/run.ts', ...process.argv.slice(2)].join(' '),
     date: new Date().toISOString(),
-    machine: `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${process.platform} ${release()}, Node ${process.version}, onnxruntime-node ${ort.env.versions?.common ?? '?'}, ep ${ep}, threads ${threads ?? 'default'}`,
+    machine: `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${process.platform} ${release()}, Node ${process.version}, onnxruntime-node ${ort.env.versions?.common ?? '?'}, ep ${ep}, threads ${threads ?? 'default'}${jobs > 1 ? `, ${jobs} runs at a time` : ''}`,
     settings: [
       [
         'Preset',
@@ -201,8 +238,10 @@ function writeOutputs(d: ReturnType<typeof benchData>): void {
   const rows = summarizeConfigs(runs, configs, bounds);
   const h = header(d);
   const write = (name: string, text: string) => {
-    writeFileSync(join(out, `${name}.tmp`), text);
-    renameSync(join(out, `${name}.tmp`), join(out, name));
+    // NOTE: the pid keeps `--jobs` children that finish together off each other's temporary file.
+    const tmp = join(out, `${name}.${process.pid}.tmp`);
+    writeFileSync(tmp, text);
+    renameSync(tmp, join(out, name));
   };
   write('table.md', markdownTable(rows, h));
   write('report.html', htmlReport(rows, runs, h));
@@ -218,20 +257,50 @@ async function main(): Promise<number> {
     console.error('\ninterrupted: checkpointing the current run; rerun the same command to continue');
     controller.abort();
   });
-  // NOTE: seed-major order finishes one seed of every configuration first, so an early stop
-  // still leaves a comparable table, and machine-load drift spreads over all configurations.
-  const maxSeeds = Math.max(...configs.map(seedsOf));
-  for (let seed = 0; seed < maxSeeds && !controller.signal.aborted; seed++) {
-    for (const config of configs) {
-      if (seed >= seedsOf(config) || controller.signal.aborted) continue;
+  if (jobs > 1 && !only) {
+    await runChildren(controller.signal);
+  } else {
+    for (const { config, seed } of only ?? plannedRuns()) {
+      if (controller.signal.aborted) break;
       await train(config, seed, d, controller.signal);
       writeOutputs(d);
     }
+    if (only) return controller.signal.aborted ? 130 : 0;
   }
   writeOutputs(d);
   console.log(readFileSync(join(out, 'table.md'), 'utf8'));
   console.log(`wrote ${join(out, 'table.md')}, ${join(out, 'report.html')} and ${join(out, 'results.json')}`);
   return controller.signal.aborted ? 130 : 0;
+}
+
+/**
+ * Trains the planned runs `jobs` at a time: each child process gets a fixed list (`--runs`), split
+ * so the lists take about equally long (see `splitRuns`), and trains it in order. A SIGINT reaches
+ * the children, which checkpoint and stop; rerunning the command resumes them.
+ */
+async function runChildren(signal: AbortSignal): Promise<void> {
+  const shares = splitRuns(plannedRuns(), jobs, (r) => 1 / analyticalBound(r.config, preset.config));
+  const argv = process.argv
+    .slice(2)
+    .filter((a, i, all) => a !== '--jobs' && all[i - 1] !== '--jobs' && !a.startsWith('--jobs='));
+  const script = process.argv[1] ?? '';
+  const exits = shares
+    .filter((share) => share.length)
+    .map((share) => {
+      const list = share.map((r) => `${r.config}:${r.seed}`).join(',');
+      console.error(`cgar-table: one process trains ${list}`);
+      const child = spawn(process.execPath, [...process.execArgv, script, ...argv, '--runs', list], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      signal.addEventListener('abort', () => child.kill('SIGINT'), { once: true });
+      return new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+    });
+  const codes = await Promise.all(exits);
+  const bad = codes.filter((c) => c !== 0 && c !== 130);
+  if (bad.length)
+    throw new Error(
+      `cgar-table: ${bad.length} of ${codes.length} training processes failed (exit ${bad.join(', ')}); see their messages above, then rerun to resume`,
+    );
 }
 
 main().then(
