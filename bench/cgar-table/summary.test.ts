@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stat, summarizeConfigs, summarizeRun } from './summary.js';
+import { exactAt, stat, summarizeConfigs, summarizeRun } from './summary.js';
 
 const evalRecord = (step: number, exact: number) => ({
   type: 'eval',
@@ -71,6 +71,27 @@ describe('summarizeConfigs', () => {
     expect(rows[1]!.bound).toBe(1.54);
     expect(rows[1]!.histogram).toEqual([2, 6]);
     expect(rows[1]!.seeds).toEqual([0, 1]);
+    // the baseline's curve is (3 s, 25%), (9 s, 50%): at 4.5 s it is a quarter of the way up
+    expect(rows[1]!.baselineExactAtTime).toBeCloseTo(0.25 + 0.25 * (1.5 / 6), 12);
+    expect(rows[0]!.baselineExactAtTime).toBeCloseTo(0.5, 12);
+  });
+
+  it('exactAt interpolates from 0% at 0 s and is undefined past the curve', () => {
+    const p = (trainSeconds: number, exact: number) => ({
+      step: 0,
+      trainSeconds,
+      exact,
+      cell: 0,
+      haltAcc: 0,
+      exactAdaptive: 0,
+      meanSteps: 0,
+    });
+    const curve = [p(10, 0.2), p(20, 0.6)];
+    expect(exactAt(curve, 5)).toBeCloseTo(0.1, 12);
+    expect(exactAt(curve, 15)).toBeCloseTo(0.4, 12);
+    expect(exactAt(curve, 20)).toBeCloseTo(0.6, 12);
+    expect(exactAt(curve, 25)).toBeUndefined();
+    expect(exactAt([], 1)).toBeUndefined();
   });
 
   it('stat uses the sample standard deviation', () => {

@@ -159,6 +159,11 @@ export interface ConfigSummary {
   readonly stepsPerSecond: Stat;
   /** Mean baseline training time over this configuration's; `undefined` without a baseline. */
   readonly speedup: number | undefined;
+  /**
+   * The baseline's exact@16 after the same training time as this row's mean (its seed-averaged
+   * curve, interpolated linearly from 0% at 0 s); `undefined` without a baseline or past its end.
+   */
+  readonly baselineExactAtTime: number | undefined;
   readonly bound: number;
   readonly exact: Stat;
   readonly cell: Stat;
@@ -185,6 +190,7 @@ export function summarizeConfigs(
 ): ConfigSummary[] {
   const baseline = runs.filter((r) => r.config === 'baseline');
   const baseTime = baseline.length ? stat(baseline.map((r) => r.trainSeconds)).mean : undefined;
+  const baseCurve = baseline.length ? meanCurve(baseline) : [];
   return order.flatMap((config) => {
     const mine = runs.filter((r) => r.config === config);
     if (!mine.length) return [];
@@ -201,6 +207,7 @@ export function summarizeConfigs(
         trainSeconds,
         stepsPerSecond: of((r) => r.stepsPerSecond),
         speedup: baseTime === undefined ? undefined : baseTime / trainSeconds.mean,
+        baselineExactAtTime: exactAt(baseCurve, trainSeconds.mean),
         bound: bounds[config] ?? Number.NaN,
         exact: of((r) => r.final.exact),
         cell: of((r) => r.final.cell),
@@ -212,6 +219,25 @@ export function summarizeConfigs(
       },
     ];
   });
+}
+
+/**
+ * Exact accuracy of `curve` after `seconds` of training, linear between evaluations and from 0 at
+ * 0 s; `undefined` past the last evaluation (1% slack, for rounding of the seed averages).
+ */
+export function exactAt(curve: readonly CurvePoint[], seconds: number): number | undefined {
+  const last = curve.at(-1);
+  if (!last || seconds > last.trainSeconds * 1.01) return undefined;
+  let prev = { trainSeconds: 0, exact: 0 };
+  for (const p of curve) {
+    if (seconds <= p.trainSeconds) {
+      const span = p.trainSeconds - prev.trainSeconds;
+      const f = span > 0 ? (seconds - prev.trainSeconds) / span : 1;
+      return prev.exact + Math.max(0, Math.min(1, f)) * (p.exact - prev.exact);
+    }
+    prev = p;
+  }
+  return last.exact;
 }
 
 /** Averages the evaluations of several seeds at each step that every seed evaluated. */

@@ -24,6 +24,7 @@ export const TABLE_HEAD = [
   'speedup',
   'bound',
   'exact@16',
+  'baseline exact@16 at same time',
   'cell@16',
   'halting acc.',
   'mean steps (halting)',
@@ -38,6 +39,8 @@ export const TABLE_NOTES = [
   '(net applications per supervision step, a backward counted as two forwards; SPEC section 3).',
   'Accuracies: final held-out evaluation with the EMA weights at full depth; @16 after all 16 supervision',
   'steps, "halting" stopping each puzzle at its first q_halt > 0. Halting acc.: (q_halt >= 0) == correct.',
+  "Baseline exact@16 at same time: the baseline's seed-averaged held-out exact accuracy after as much",
+  "training time as this row's mean, interpolated linearly between its evaluations: the equal-compute comparison.",
 ];
 
 /** The cells of each row, formatted, in `TABLE_HEAD` order. */
@@ -50,6 +53,7 @@ export function tableCells(r: ConfigSummary): string[] {
     r.speedup === undefined ? 'n/a' : `${r.speedup.toFixed(2)}x`,
     `${r.bound.toFixed(2)}x`,
     pct(r.exact),
+    r.baselineExactAtTime === undefined ? 'n/a' : `${(100 * r.baselineExactAtTime).toFixed(1)}%`,
     pct(r.cell),
     pct(r.haltAcc),
     fmtStat(r.meanSteps, 2),
