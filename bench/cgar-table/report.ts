@@ -74,6 +74,19 @@ function histogram(row: ConfigSummary): string {
 }
 
 /**
+ * Held-out exact accuracy against training time for every configuration as a standalone SVG file
+ * (white background, for READMEs in dark mode too).
+ *
+ * @example
+ * writeFileSync('accuracy.svg', accuracySvg(rows));
+ */
+export function accuracySvg(rows: readonly ConfigSummary[]): string {
+  const figure = overTime(rows, 'exact', 'Held-out exact accuracy after 16 steps');
+  const svg = figure.slice(figure.indexOf('<svg'), figure.lastIndexOf('</svg>') + '</svg>'.length);
+  return `${svg.replace(/^<svg[^>]*>/, (open) => `${open}<rect width="100%" height="100%" fill="white"/>`)}\n`;
+}
+
+/**
  * The HTML report: the table, accuracy against training time for every configuration, the
  * curriculum stages, and the distribution of halting steps. Self-contained, no scripts.
  *

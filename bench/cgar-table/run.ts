@@ -26,7 +26,7 @@ import {
 } from './configs.js';
 import { benchData, type DataSpec } from './data.js';
 import { type RunId, splitRuns } from './jobs.js';
-import { htmlReport } from './report.js';
+import { accuracySvg, htmlReport } from './report.js';
 import { type RunSummary, summarizeConfigs, summarizeRun } from './summary.js';
 import { markdownTable, type TableHeader } from './table.js';
 
@@ -245,6 +245,7 @@ function writeOutputs(d: ReturnType<typeof benchData>): void {
   };
   write('table.md', markdownTable(rows, h));
   write('report.html', htmlReport(rows, runs, h));
+  write('accuracy.svg', accuracySvg(rows));
   write('results.json', `${JSON.stringify({ header: h, rows, runs }, null, 1)}\n`);
 }
 
@@ -269,7 +270,7 @@ async function main(): Promise<number> {
   }
   writeOutputs(d);
   console.log(readFileSync(join(out, 'table.md'), 'utf8'));
-  console.log(`wrote ${join(out, 'table.md')}, ${join(out, 'report.html')} and ${join(out, 'results.json')}`);
+  console.log(`wrote table.md, report.html, accuracy.svg and results.json in ${out}`);
   return controller.signal.aborted ? 130 : 0;
 }
 
