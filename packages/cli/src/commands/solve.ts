@@ -103,7 +103,7 @@ export const solve = defineCommand({
       const r = results[0]!;
       io.stdout(`${formatGrid(r.digits)}\n`);
       io.stdout(
-        `${correct[0] ? 'solved' : 'not solved'} in ${r.steps} steps (q_halt ${r.qHalt.toFixed(3)}, halted by ${r.haltedBy})\n`,
+        `${correct[0] ? 'solved' : 'not solved'} in ${r.steps} ${r.steps === 1 ? 'step' : 'steps'} (q_halt ${r.qHalt.toFixed(3)}, halted by ${r.haltedBy})\n`,
       );
       return 0;
     }
