@@ -1,6 +1,7 @@
 import { buildStepGraph, seqLen, type TrmConfig, type TrmParams } from '@cgar/export';
 import { GraphSession, type HostTensor, hostTensor, type OrtModule } from '@cgar/graph';
 import { encodePuzzle, encodeSolution, type SudokuExample } from '@cgar/tasks';
+import type { HaltingTrace } from './halting.js';
 
 /** Held-out figures at full depth, with and without adaptive halting. */
 export interface EvalMetrics {
@@ -22,20 +23,26 @@ export interface EvalMetrics {
 export interface EvalOptions {
   readonly batchSize?: number;
   readonly sessionOptions?: object;
+  /** Also return every puzzle's `q_halt` and exactness after each step, for `calibrateHalting`. */
+  readonly traces?: boolean;
 }
+
+/** `EvalMetrics`, with the per-step traces when `traces: true` was passed. */
+export type EvalResult<O extends EvalOptions> = EvalMetrics &
+  (O extends { traces: true } ? { readonly traces: HaltingTrace[] } : unknown);
 
 /**
  * Evaluates `params` on `examples` at the config's full depth: runs all `nSup` supervision
  * steps once and reads both the fixed-step figures and where adaptive halting would stop.
  * The last batch is simply smaller: no padding rows count (SPEC section 7).
  */
-export async function evaluate(
+export async function evaluate<O extends EvalOptions = EvalOptions>(
   ort: OrtModule,
   cfg: TrmConfig,
   params: TrmParams,
   examples: readonly SudokuExample[],
-  options: EvalOptions = {},
-): Promise<EvalMetrics> {
+  options: O = {} as O,
+): Promise<EvalResult<O>> {
   if (examples.length === 0) throw new RangeError('evaluate: `examples` is empty; pass at least one puzzle');
   const session = await GraphSession.create(ort, buildStepGraph(cfg, params, { embedParams: false }), {
     sessionOptions: options.sessionOptions,
@@ -52,6 +59,7 @@ export async function evaluate(
   let exactAdaptive = 0;
   let stepsTotal = 0;
   const histogram = new Array<number>(nSup).fill(0);
+  const traces: HaltingTrace[] = [];
   for (let start = 0; start < examples.length; start += batch) {
     const chunk = examples.slice(start, start + batch);
     const B = chunk.length;
@@ -68,6 +76,9 @@ export async function evaluate(
     const haltedAt = new Int32Array(B);
     const adaptiveRight = new Uint8Array(B);
     let last: { right: Uint8Array; cellsRight: number; q: Float32Array } | undefined;
+    const chunkTraces = options.traces
+      ? Array.from({ length: B }, () => ({ qHalt: new Float32Array(nSup), correct: new Uint8Array(nSup) }))
+      : [];
     for (let s = 1; s <= nSup; s++) {
       const out = await session.run({
         ...feedsParams,
@@ -79,6 +90,10 @@ export async function evaluate(
       z = out.z_next!.data as Float32Array;
       const q = out.q_halt!.data as Float32Array;
       const graded = grade(out.logits!, labels, B, cells, vocab);
+      chunkTraces.forEach((t, b) => {
+        t.qHalt[s - 1] = q[b]!;
+        t.correct[s - 1] = graded.right[b]!;
+      });
       for (let b = 0; b < B; b++) {
         if (haltedAt[b] === 0 && (q[b]! > 0 || s === nSup)) {
           haltedAt[b] = s;
@@ -95,6 +110,7 @@ export async function evaluate(
       histogram[haltedAt[b]! - 1]! += 1;
     }
     cell += last!.cellsRight;
+    traces.push(...chunkTraces);
   }
   await session.release();
   const n = examples.length;
@@ -106,7 +122,8 @@ export async function evaluate(
     exactAdaptive: exactAdaptive / n,
     meanSteps: stepsTotal / n,
     stepHistogram: histogram,
-  };
+    ...(options.traces ? { traces } : {}),
+  } as EvalResult<O>;
 }
 
 function tile(v: Float32Array, times: number): Float32Array {

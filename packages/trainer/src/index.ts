@@ -1,5 +1,12 @@
 export { Ema, emaDecay } from './ema.js';
-export { type EvalMetrics, type EvalOptions, evaluate } from './evaluate.js';
+export { type EvalMetrics, type EvalOptions, type EvalResult, evaluate } from './evaluate.js';
+export {
+  calibrateHalting,
+  type HaltingCalibration,
+  type HaltingPoint,
+  type HaltingTrace,
+  haltingAt,
+} from './halting.js';
 export { type ExecutionProvider, optionProblems, type TrainerOptions } from './options.js';
 export type { JsonValue, StepContext, TrainerPlugin } from './plugin.js';
 export { checkProvider, sessionOptions } from './providers.js';

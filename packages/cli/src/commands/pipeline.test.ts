@@ -100,6 +100,23 @@ describe('cgar build-data, train, eval, export, report, solve', () => {
       '--json',
     );
     expect(JSON.parse(evaluated.stdout).count).toBe(8);
+    expect(JSON.parse(evaluated.stdout)).not.toHaveProperty('calibration');
+    const ckpt = join(out, 'checkpoint.safetensors');
+    const calibrated = await run('eval', '--checkpoint', ckpt, '--data', data, '--calibrate', '--json');
+    const m = JSON.parse(calibrated.stdout);
+    expect(m.calibration.maxLoss).toBe(0.005);
+    expect(m.calibration.exact).toBeGreaterThanOrEqual(m.exact - 0.005);
+    expect(m.calibration.meanSteps).toBeLessThanOrEqual(16);
+    expect(Number.isFinite(m.calibration.threshold)).toBe(true);
+    const text = await run('eval', '--checkpoint', ckpt, '--data', data, '--calibrate', '--max-loss', '100');
+    // giving up every point allows halting every puzzle at step 1
+    expect(text.stdout).toMatch(
+      /calibrated \(at most 100 points lost\): q_halt > \S+ {2}exact \S+% {2}mean steps 1\.00/,
+    );
+    expect(text.stdout).toMatch(/use it with: cgar solve --threshold \S+/);
+    const misuse = await run('eval', '--checkpoint', ckpt, '--data', data, '--max-loss', '1');
+    expect(misuse.code).toBe(2);
+    expect(misuse.stderr).toMatch(/--max-loss only applies with --calibrate/);
     const model = join(dir, 'model.onnx');
     expect(
       (await run('export', '--checkpoint', join(out, 'checkpoint.safetensors'), '--out', model)).code,
