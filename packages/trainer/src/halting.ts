@@ -80,10 +80,11 @@ export function calibrateHalting(
   const curve = thresholds.map((t) => haltingAt(traces, t));
   const fullExact = curve.at(-1)!.exact;
   let best = curve.at(-1)!;
-  for (const p of curve)
-    if (p.exact >= fullExact - maxLoss - 1e-12 && p.meanSteps <= best.meanSteps && p !== best) {
-      if (p.meanSteps < best.meanSteps || p.threshold > best.threshold) best = p;
-    }
+  for (const p of curve) {
+    if (p.exact < fullExact - maxLoss - 1e-12) continue;
+    if (p.meanSteps < best.meanSteps || (p.meanSteps === best.meanSteps && p.threshold > best.threshold))
+      best = p;
+  }
   return { ...best, maxLoss, fullExact, steps, curve };
 }
 
