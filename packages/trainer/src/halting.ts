@@ -33,7 +33,11 @@ export interface HaltingCalibration extends HaltingPoint {
  * haltingAt(traces, 0); // the trained rule: { threshold: 0, exact, meanSteps }
  */
 export function haltingAt(traces: readonly HaltingTrace[], threshold: number): HaltingPoint {
-  const steps = checkTraces('haltingAt', traces);
+  return applyRule(traces, checkTraces('haltingAt', traces), threshold);
+}
+
+/** `haltingAt` on traces already checked to have `steps` steps each. */
+function applyRule(traces: readonly HaltingTrace[], steps: number, threshold: number): HaltingPoint {
   let exact = 0;
   let total = 0;
   for (const t of traces) {
@@ -77,7 +81,8 @@ export function calibrateHalting(
     ...values.slice(1).map((v, i) => (values[i]! + v) / 2),
     values.at(-1)! + 1,
   ];
-  const curve = thresholds.map((t) => haltingAt(traces, t));
+  // NOTE: the traces were checked once above, not again for each of the (up to steps x puzzles) candidates.
+  const curve = thresholds.map((t) => applyRule(traces, steps, t));
   const fullExact = curve.at(-1)!.exact;
   let best = curve.at(-1)!;
   for (const p of curve) {
