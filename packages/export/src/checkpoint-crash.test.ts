@@ -56,13 +56,9 @@ function killMidWrite(child: ChildProcess, target: string): Promise<{ lastDone: 
     });
     child.on('error', reject);
     child.on('exit', () => resolve({ lastDone, midWrite }));
-    const deadline = Date.now() + 30_000;
+    // NOTE: no deadline: the child saves forever, so polling catches a write on any machine speed.
     const poll = () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        return;
-      }
       if (lastDone >= 1) {
         for (const f of readdirSync(dir)) {
           if (!f.startsWith('ckpt.safetensors.tmp-')) continue;
@@ -102,4 +98,4 @@ it('a writer killed with SIGKILL mid-save leaves the previous checkpoint loadabl
       break;
     }
   }
-}, 120_000);
+});

@@ -93,5 +93,5 @@ describe('evaluate with traces', () => {
     expect(qs.size).toBeGreaterThan(20);
     const plain = await evaluate(ort, cfg, params, examples);
     expect('traces' in plain).toBe(false);
-  }, 60_000);
+  });
 });

@@ -39,7 +39,7 @@ describe('Trainer', () => {
     expect(after.cell).toBeGreaterThan(0.8);
     expect(after.cell).toBeGreaterThan(before.cell + 0.1);
     expect(after.meanSteps).toBeLessThanOrEqual(config.nSup);
-  }, 120_000);
+  });
 
   it('a resumed run continues exactly as an uninterrupted one (losses step by step)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cgar-resume-'));
@@ -55,7 +55,7 @@ describe('Trainer', () => {
     expect(resumed.stepCount).toBe(5);
     while (!resumed.done) got.push((await resumed.step()).loss);
     expect(got).toEqual(expected);
-  }, 120_000);
+  });
 
   it('stops on a non-finite loss without applying the update', async () => {
     const poison = {

@@ -125,7 +125,7 @@ describe('cgar build-data, train, eval, export, report, solve', () => {
     expect((await run('report', out)).code).toBe(0);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<svg/);
     expect(readdirSync(out).filter((f) => f.includes('.tmp'))).toEqual([]);
-  }, 120_000);
+  });
 
   it('bad input: one clear error, a non-zero exit, nothing partial written', async () => {
     const unknown = await run('train', '--preset', 'cpu-tinny', '--data', data);
@@ -196,7 +196,7 @@ describe('cgar build-data, train, eval, export, report, solve', () => {
     );
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/hidden: 64 vs 32|hidden: 32 vs 64/);
-  }, 60_000);
+  });
 });
 
 describe('cgar train and Ctrl-C', () => {
@@ -275,5 +275,5 @@ describe('cgar train and Ctrl-C', () => {
     );
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(new RegExp(`finished at step ${step + 2}`));
-  }, 120_000);
+  });
 });
