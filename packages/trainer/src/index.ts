@@ -23,3 +23,13 @@ export { type LrSchedule, learningRate } from './schedule.js';
 export { explorationMinimum, Slots } from './slots.js';
 export { type Band, barChart, htmlPage, lineChart, type Series } from './svg.js';
 export { NonFiniteLossError, type StepMetrics, Trainer } from './trainer.js';
+export {
+  checkResumable,
+  checkRunFolder,
+  LOCK_FILE,
+  lockRunFolder,
+  RunFolderError,
+  readJsonLines,
+  removeStaleTemps,
+  runFolderState,
+} from './run-folder.js';

@@ -1,9 +1,10 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OrtModule } from '@cgar/graph';
 import type { SudokuExample } from '@cgar/tasks';
 import type { EvalMetrics } from './evaluate.js';
 import type { TrainerOptions } from './options.js';
+import { checkResumable, lockRunFolder, readJsonLines, removeStaleTemps } from './run-folder.js';
 import { type StepMetrics, Trainer } from './trainer.js';
 
 export interface RunOptions extends TrainerOptions {
@@ -27,6 +28,8 @@ export interface RunOptions extends TrainerOptions {
 export interface Progress {
   readonly step: number;
   readonly total: number;
+  /** Receives warnings such as a torn last metrics line that was dropped (default: stderr). */
+  readonly onWarning?: (message: string) => void;
   readonly stepsPerSecond: number;
   readonly etaSeconds: number;
   /** Smoothed loss and accuracy (exponential average over about 20 steps). */
@@ -54,17 +57,34 @@ export const METRICS_FILE = 'metrics.jsonl';
  */
 export async function runTraining(ort: OrtModule, options: RunOptions): Promise<RunResult> {
   const { outDir } = options;
-  mkdirSync(outDir, { recursive: true });
+  const warn = options.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const ckptPath = join(outDir, CHECKPOINT_FILE);
   const metricsPath = join(outDir, METRICS_FILE);
   const resuming = options.resume === true && existsSync(ckptPath);
   const trainer = resuming
     ? await Trainer.resume(ort, ckptPath, options)
+  try {
+    mkdirSync(options.outDir, { recursive: true });
+  } catch (e) {
+    throw new Error(`runTraining: cannot create the run folder ${options.outDir}: ${(e as Error).message}`);
+  }
+  // NOTE: the lock makes a second run on this folder fail at once instead of mixing two runs' files.
+  const unlock = lockRunFolder(options.outDir);
+  try {
+    removeStaleTemps(options.outDir);
+    return await trainIn(ort, options);
+  } finally {
+    unlock();
+  }
+}
+
+async function trainIn(ort: OrtModule, options: RunOptions): Promise<RunResult> {
     : await Trainer.create(ort, options);
-  keepMetricsUpTo(metricsPath, resuming ? trainer.stepCount : 0);
+  const kept = keepMetricsUpTo(metricsPath, resuming ? trainer.stepCount : 0, warn);
   writeJson(join(outDir, 'run.json'), {
     config: trainer.config,
     steps: options.steps,
+  if (resuming) checkResumable(ckptPath, options.batchSize);
     batchSize: options.batchSize,
     seed: options.seed ?? 0,
     plugins: (options.plugins ?? []).map((p) => p.name),
@@ -83,7 +103,7 @@ export async function runTraining(ort: OrtModule, options: RunOptions): Promise<
     options.onEval?.({ ...lastEval, step: trainer.stepCount });
   };
   const elapsed = () => elapsedBefore + (performance.now() - started) / 1000;
-  if (resuming) elapsedBefore = lastTime(metricsPath);
+  if (resuming) elapsedBefore = (kept.at(-1) as { time?: number } | undefined)?.time ?? 0;
   let interrupted = false;
   const firstStep = trainer.stepCount;
   try {
@@ -110,7 +130,11 @@ export async function runTraining(ort: OrtModule, options: RunOptions): Promise<
       if (options.checkpointEvery && trainer.stepCount % options.checkpointEvery === 0)
         await trainer.save(ckptPath);
     }
-    if (!interrupted) await evalNow();
+    // NOTE: a resumed run that was already finished keeps its final evaluation instead of adding one.
+    const doneEval = kept.find((r) => r.type === 'eval' && r.step === trainer.stepCount);
+    if (!interrupted && doneEval && trainer.stepCount === firstStep)
+      lastEval = doneEval as unknown as EvalMetrics;
+    else if (!interrupted) await evalNow();
     await trainer.save(ckptPath);
   } catch (e) {
     await trainer.release();
@@ -119,19 +143,21 @@ export async function runTraining(ort: OrtModule, options: RunOptions): Promise<
   return { trainer, interrupted, lastEval, seconds: elapsed() };
 }
 
-/** Drops metric lines past `step` (a resumed run rewrites what came after its checkpoint). */
-function keepMetricsUpTo(path: string, step: number): void {
-  if (!existsSync(path)) return;
-  const kept = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line && (JSON.parse(line) as { step: number }).step <= step);
-  writeAtomic(path, kept.length ? `${kept.join('\n')}\n` : '');
+interface MetricLine {
+  type: string;
+  step: number;
+  time?: number;
 }
 
-function lastTime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const lines = readFileSync(path, 'utf8').trim().split('\n').filter(Boolean);
-  return lines.length ? ((JSON.parse(lines.at(-1)!) as { time?: number }).time ?? 0) : 0;
+/**
+ * Drops metric lines past `step` (a resumed run rewrites what came after its checkpoint) and a
+ * torn last line, and returns the lines kept.
+ */
+function keepMetricsUpTo(path: string, step: number, warn: (m: string) => void): MetricLine[] {
+  if (!existsSync(path)) return [];
+  const kept = readJsonLines<MetricLine>(path, warn).filter((r) => r.step <= step);
+  writeAtomic(path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  return kept;
 }
 
 function writeJson(path: string, value: unknown): void {
@@ -140,6 +166,11 @@ function writeJson(path: string, value: unknown): void {
 
 function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new Error(`runTraining: cannot write ${path}: ${(e as Error).message}`);
+  }
 }
