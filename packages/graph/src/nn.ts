@@ -23,9 +23,8 @@ import {
   where,
 } from './ops/elementwise.js';
 import { matmul } from './ops/matmul.js';
-import { argMax, reduceMean, reduceSum } from './ops/reduce.js';
+import { argMax, reduceMax, reduceMean, reduceSum } from './ops/reduce.js';
 import { oneHot, split, transpose } from './ops/shape.js';
-import { logSoftmax } from './ops/softmax.js';
 
 // Composites: built from primitives, so they need no gradient rules of their own.
 
@@ -83,6 +82,17 @@ export function logStablemax(logits: Value, axis = -1): Value {
 }
 
 /**
+ * Log-softmax as `x - m - log(sum(exp(x - m)))` with `m` the (constant) maximum along `axis`:
+ * the same values and gradient as the LogSoftmax op, from ops that every execution provider
+ * runs. NOTE: onnxruntime's WebGPU provider has no LogSoftmax kernel; the op would run on the
+ * CPU and copy the logits off the device and back twice per train step.
+ */
+export function logSoftmaxPortable(logits: Value, axis = -1): Value {
+  const shifted = sub(logits, stopGradient(reduceMax(logits, [axis], true)));
+  return sub(shifted, log(reduceSum(exp(shifted), [axis], true)));
+}
+
+/**
  * Cross-entropy of `logits [..., V]` against integer `labels [...]`, per position, with the
  * mask of positions that count (labels other than `ignoreIndex`).
  *
@@ -95,7 +105,7 @@ export function crossEntropy(
   options: CrossEntropyOptions = {},
 ): { loss: Value; mask: Value } {
   const vocab = logits.shape[logits.rank - 1] as number;
-  const logp = options.kind === 'stablemax' ? logStablemax(logits) : logSoftmax(logits);
+  const logp = options.kind === 'stablemax' ? logStablemax(logits) : logSoftmaxPortable(logits);
   const picked = reduceSum(mul(logp, oneHot(labels, vocab, logits.dtype as 'float32')), [-1]);
   const mask = cast(
     not(equal(labels, cast(labels.graph.constant(options.ignoreIndex ?? 0, 'int64'), labels.dtype))),

@@ -87,7 +87,11 @@ export const Neg = unaryDef('Neg', { dtypes: NUMERIC, vjp: (g) => neg(g) });
 export const Sqrt = unaryDef('Sqrt', { vjp: (g, _x, y) => div(mul(g, 0.5), y) });
 export const Exp = unaryDef('Exp', { vjp: (g, _x, y) => mul(g, y) });
 export const Log = unaryDef('Log', { vjp: (g, x) => div(g, x) });
-export const Abs = unaryDef('Abs', { dtypes: NUMERIC, vjp: (g, x) => mul(g, sign(x)) });
+// NOTE: sign(x) written as two comparisons: onnxruntime's WebGPU provider has no Sign kernel.
+export const Abs = unaryDef('Abs', {
+  dtypes: NUMERIC,
+  vjp: (g, x) => where(greater(x, 0), g, where(less(x, 0), neg(g), zero(g))),
+});
 export const Sigmoid = unaryDef('Sigmoid', { vjp: (g, _x, y) => mul(g, mul(y, sub(1, y))) });
 export const Tanh = unaryDef('Tanh', { vjp: (g, _x, y) => mul(g, sub(1, mul(y, y))) });
 export const Relu = unaryDef('Relu', { vjp: (g, x) => where(greater(x, 0), g, zero(g)) });

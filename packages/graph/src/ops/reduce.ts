@@ -2,7 +2,7 @@ import { emit1, type OpDef, type Value, type VjpContext } from '../graph.js';
 import { normAxis, type Shape } from '../shape.js';
 import { intsOf, need, needDType } from './check.js';
 import { cast, div, equal, mul } from './elementwise.js';
-import { expand, sizeOf, unsqueeze } from './shape.js';
+import { expand, shapeOf, unsqueeze } from './shape.js';
 
 function reducedShape(op: string, x: Value, axes: readonly number[], keep: boolean): Shape {
   const norm = axes.map((a) => {
@@ -44,15 +44,27 @@ function reduceDef(type: string, vjp?: (c: VjpContext, gk: Value, axes: number[]
   };
 }
 
-function count(x: Value, y: Value, axes: readonly number[]): Value | number {
-  const dims = axes.map((a) => x.shape[a]!);
-  if (dims.every((d) => typeof d === 'number')) return (dims as number[]).reduce((p, d) => p * d, 1);
-  return div(cast(sizeOf(x), x.dtype), cast(sizeOf(y), x.dtype));
+function count(x: Value, axes: readonly number[]): Value | number {
+  let known = 1;
+  let runtime: Value | undefined;
+  for (const a of axes) {
+    const d = x.shape[a]!;
+    if (typeof d === 'number') known *= d;
+    else {
+      // NOTE: Shape, not Size: onnxruntime's WebGPU provider has a Shape kernel (its output
+      // lives in host memory) but no Size, and a host Size would copy all of x off the device.
+      const s = shapeOf(x, a, a + 1);
+      runtime = runtime ? mul(runtime, s) : s;
+    }
+  }
+  if (!runtime) return known;
+  const n = cast(runtime, x.dtype);
+  return known === 1 ? n : mul(n, known);
 }
 
 export const ReduceSum = reduceDef('ReduceSum', ({ inputs: [x] }, gk) => expand(gk, x!.shape));
-export const ReduceMean = reduceDef('ReduceMean', ({ inputs: [x], outputs: [y] }, gk, axes) =>
-  div(expand(gk, x!.shape), count(x!, y!, axes)),
+export const ReduceMean = reduceDef('ReduceMean', ({ inputs: [x] }, gk, axes) =>
+  div(expand(gk, x!.shape), count(x!, axes)),
 );
 function argExtremeVjp({ inputs: [x], outputs: [y], attrs }: VjpContext, gk: Value, axes: number[]): Value {
   // NOTE: ties share the gradient equally, as PyTorch's amax/amin do.
