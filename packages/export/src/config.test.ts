@@ -73,6 +73,8 @@ describe('validateConfig', () => {
     [{ rmsEps: 0 }, RangeError, /rmsEps is 0, expected a finite number > 0/],
     [{ ropeTheta: Number.NaN }, RangeError, /ropeTheta is NaN/],
     [{ vocab: 1 }, RangeError, /vocab is 1, expected >= 2/],
+    [{ hidden: 1e12 }, RangeError, /hidden is 1000000000000, expected at most 16384/],
+    [{ nSup: 1e9 }, RangeError, /nSup is 1000000000, expected at most 4096/],
     [{ mixer: 'attention', heads: 7 }, RangeError, /hidden 512 is not divisible by heads 7/],
     [{ mixer: 'attention', hidden: 48, heads: 16 }, RangeError, /head dim hidden\/heads = 3 must be even/],
     [{ hiden: 64 }, TypeError, /unknown field 'hiden'; did you mean 'hidden'\?/],

@@ -25,6 +25,25 @@ const FIELDS: Readonly<Record<keyof TrmConfig, Kind>> = {
 
 export const CONFIG_FIELDS = Object.keys(FIELDS) as (keyof TrmConfig)[];
 
+/**
+ * Upper bounds far above any model this project trains; they turn a typo such as
+ * `hidden: 1e12` into a clear error before any memory is allocated.
+ */
+const MAXIMA: Readonly<Partial<Record<keyof TrmConfig, number>>> = {
+  hidden: 16_384,
+  layers: 256,
+  expansion: 64,
+  interMultiple: 65_536,
+  heads: 1024,
+  vocab: 1 << 20,
+  cells: 1 << 16,
+  prefix: 4096,
+  puzzleIds: 1 << 24,
+  nSup: 4096,
+  n: 256,
+  T: 256,
+};
+
 interface Problem {
   type: boolean;
   text: string;
@@ -116,6 +135,11 @@ function collectProblems(cfg: Record<string, unknown>): Problem[] {
         text: `head dim hidden/heads = ${h / k} must be even for rotary embedding`,
       });
     }
+  }
+  for (const [field, max] of Object.entries(MAXIMA)) {
+    const v = cfg[field];
+    if (typeof v === 'number' && v > max)
+      problems.push({ type: false, text: `${field} is ${v}, expected at most ${max} (a sanity bound)` });
   }
   if (Number.isInteger(cfg.vocab) && (cfg.vocab as number) < 2) {
     problems.push({ type: false, text: `vocab is ${cfg.vocab}, expected >= 2 (id 0 is padding)` });

@@ -1,8 +1,23 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSudokuDataset, readDataset, readPuzzleFile, writeDataset } from './dataset.js';
+import {
+  buildSudokuDataset,
+  checkDatasetBuild,
+  readDataset,
+  readPuzzleFile,
+  writeDataset,
+} from './dataset.js';
 import { generate } from './generator.js';
 import { gridToString, parseGrid } from './grid.js';
 import { solve } from './solver.js';
@@ -69,6 +84,23 @@ describe('writeDataset / readDataset', () => {
     expect(() => readDataset(dir)).toThrow(/is not valid JSON/);
   });
 
+  it("keeps a manifest's file inside its folder and bounds its size before reading", () => {
+    const dir = join(root, 'hostile');
+    writeDataset(dir, examples.slice(0, 2));
+    const good = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const withManifest = (patch: object) =>
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...good, ...patch }));
+    for (const file of ['../../../../etc/passwd', '/dev/zero', 'sub/puzzles.bin', '..']) {
+      withManifest({ file });
+      expect(() => readDataset(dir)).toThrow(/names file .*, expected a file name inside/);
+    }
+    withManifest({ count: 1e12 });
+    expect(() => readDataset(dir)).toThrow(/has count 1000000000000, expected an integer in \[0, /);
+    mkdirSync(join(dir, 'folder.bin'));
+    withManifest({ file: 'folder.bin' });
+    expect(() => readDataset(dir)).toThrow(/folder\.bin' is not a regular file/);
+  });
+
   it('leaves no temporary files behind', () => {
     const dir = join(root, 'rt');
     expect(readdirSync(dir).sort()).toEqual(['manifest.json', 'puzzles.bin']);
@@ -102,6 +134,24 @@ describe('buildSudokuDataset', () => {
       expect(keys.has(gridToString(e.solution))).toBe(false);
     }
     expect(new Set(train.map((e) => gridToString(e.puzzle))).size).toBe(120);
+  });
+
+  it('records the build last, so splits of two builds (an interrupted rebuild) are refused', () => {
+    const opts = { train: 6, test: 3, minGivens: 50, maxGivens: 55 };
+    const dir = join(root, 'mixed');
+    buildSudokuDataset({ dir, seed: 1, ...opts });
+    expect(JSON.parse(readFileSync(join(dir, 'dataset.json'), 'utf8'))).toMatchObject({ seed: 1 });
+    expect(() => checkDatasetBuild(dir)).not.toThrow();
+    // a rebuild with seed 2 killed after its train split: train is new, test and dataset.json old
+    buildSudokuDataset({ dir: join(root, 'other'), seed: 2, ...opts });
+    rmSync(join(dir, 'train'), { recursive: true });
+    cpSync(join(root, 'other', 'train'), join(dir, 'train'), { recursive: true });
+    expect(() => checkDatasetBuild(dir)).toThrow(
+      /not from one build \('train' does not match .*dataset\.json\)/,
+    );
+    // an older folder without dataset.json: the split manifests' seeds must agree
+    rmSync(join(dir, 'dataset.json'));
+    expect(() => checkDatasetBuild(dir)).toThrow(/'train' has seed 2, 'test' has seed 1/);
   });
 
   it('reports every bad option at once', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { generatePuzzle, type PuzzleOptions, resolveOptions } from './generator.js';
 import { CELLS, checkGrid, gridToString, isValidSolution, type SudokuExample } from './grid.js';
 import { createRng, deriveSeed } from './rng.js';
@@ -16,6 +16,10 @@ const PACKED = 41;
 const RECORD_BYTES = 2 * PACKED;
 const BIN = 'puzzles.bin';
 const MANIFEST = 'manifest.json';
+/** Written last by `buildSudokuDataset`: which split files belong to one build. */
+const BUILD = 'dataset.json';
+/** Far above any data set here; bounds what a manifest may make us read. */
+const MAX_PUZZLES = 50_000_000;
 const REBUILD = 'rebuild it with `cgar build-data` (or buildSudokuDataset / writeDataset)';
 
 /** Describes one split on disk; `sha256` guards `puzzles.bin` against truncation and corruption. */
@@ -54,8 +58,13 @@ export interface SudokuDataset {
 
 function writeAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new Error(`cannot write '${path}': ${(e as Error).message}`);
+  }
 }
 
 function pack(grid: ArrayLike<number>, out: Uint8Array, offset: number): void {
@@ -173,10 +182,26 @@ export function readDataset(dir: string): SudokuDataset {
         `expected cgar-sudoku version ${DATASET_FORMAT_VERSION}; ${REBUILD}`,
     );
   }
-  const binPath = join(dir, manifest.file ?? BIN);
+  const file = manifest.file ?? BIN;
+  // NOTE: a manifest is untrusted input: its file stays inside the split's folder, and nothing
+  // is read before the size the manifest's count implies is known to be bounded and to match.
+  if (typeof file !== 'string' || file === '' || basename(file) !== file || file === '.' || file === '..')
+    throw new Error(
+      `readDataset: '${manifestPath}' names file ${JSON.stringify(file)}, expected a file name inside '${dir}'; ${REBUILD}`,
+    );
+  if (!Number.isSafeInteger(manifest.count) || manifest.count < 0 || manifest.count > MAX_PUZZLES)
+    throw new Error(
+      `readDataset: '${manifestPath}' has count ${manifest.count}, expected an integer in [0, ${MAX_PUZZLES}]; ${REBUILD}`,
+    );
+  const binPath = join(dir, file);
   if (!existsSync(binPath)) throw new Error(`readDataset: '${binPath}' is missing; ${REBUILD}`);
-  const bytes = new Uint8Array(readFileSync(binPath));
   const expected = HEADER_BYTES + manifest.count * RECORD_BYTES;
+  const stat = statSync(binPath);
+  if (!stat.isFile() || stat.size !== expected)
+    throw new Error(
+      `readDataset: '${binPath}' is ${stat.isFile() ? `truncated or corrupted: ${stat.size} bytes, expected ${expected} for ${manifest.count} puzzles` : 'not a regular file'}; ${REBUILD}`,
+    );
+  const bytes = new Uint8Array(readFileSync(binPath));
   if (bytes.length !== expected || bytes.length !== manifest.bytes) {
     throw new Error(
       `readDataset: '${binPath}' is truncated or corrupted: ${bytes.length} bytes, expected ${expected} ` +
@@ -283,5 +308,72 @@ export function buildSudokuDataset(options: BuildOptions): { train: DatasetManif
       generator: { ...generator, splitSeed: deriveSeed(seed, name), duplicatesSkipped },
     });
   };
-  return { train: split('train', train), test: split('test', test) };
+  const built = { train: split('train', train), test: split('test', test) };
+  // NOTE: written last, so a build killed half-way leaves splits that disagree with it.
+  const record: DatasetBuild = {
+    format: 'cgar-sudoku-build',
+    seed,
+    splits: Object.fromEntries(
+      Object.entries(built).map(([name, m]) => [name, { count: m.count, sha256: m.sha256 }]),
+    ),
+  };
+  writeAtomic(join(dir, BUILD), `${JSON.stringify(record, null, 2)}\n`);
+  return built;
+}
+
+/** `dir/dataset.json`: the splits that one `buildSudokuDataset` call wrote. */
+export interface DatasetBuild {
+  format: 'cgar-sudoku-build';
+  seed: number;
+  splits: Record<string, { count: number; sha256: string }>;
+}
+
+/**
+ * Checks that the splits of a data set folder come from one build, reading only manifests: a
+ * `cgar build-data` killed over an older folder can leave a new train split beside an old test
+ * split. With `dir/dataset.json` every split must match it; without one (older folders) the
+ * splits must agree on seed and generator settings.
+ *
+ * @example
+ * checkDatasetBuild('data/sudoku'); // throws if data/sudoku/train and test are from two builds
+ */
+export function checkDatasetBuild(dir: string, splits: readonly string[] = ['train', 'test']): void {
+  const manifests: [string, DatasetManifest][] = [];
+  for (const name of splits) {
+    const path = join(dir, name, MANIFEST);
+    if (!existsSync(path)) continue;
+    try {
+      manifests.push([name, JSON.parse(readFileSync(path, 'utf8')) as DatasetManifest]);
+    } catch {
+      // NOTE: readDataset reports a damaged manifest with its own advice.
+    }
+  }
+  const mixed = (why: string) =>
+    new Error(
+      `checkDatasetBuild: the splits in '${dir}' are not from one build (${why}); an interrupted cgar build-data? ${REBUILD}`,
+    );
+  const buildPath = join(dir, BUILD);
+  if (existsSync(buildPath)) {
+    let build: DatasetBuild;
+    try {
+      build = JSON.parse(readFileSync(buildPath, 'utf8')) as DatasetBuild;
+    } catch (e) {
+      throw new Error(
+        `checkDatasetBuild: '${buildPath}' is not valid JSON (${(e as Error).message}); ${REBUILD}`,
+      );
+    }
+    for (const [name, m] of manifests) {
+      if (build.splits?.[name]?.sha256 !== m.sha256) throw mixed(`'${name}' does not match ${buildPath}`);
+    }
+    return;
+  }
+  const settings = (m: DatasetManifest) => {
+    const { splitSeed: _, duplicatesSkipped: __, ...rest } = (m.generator ?? {}) as Record<string, unknown>;
+    return JSON.stringify({ seed: m.seed, rest });
+  };
+  const [first, ...others] = manifests;
+  for (const [name, m] of others) {
+    if (first && settings(m) !== settings(first[1]))
+      throw mixed(`'${first[0]}' has seed ${first[1].seed}, '${name}' has seed ${m.seed} or other settings`);
+  }
 }

@@ -1,8 +1,15 @@
 export type { SudokuTransform } from './augment.js';
 export { applyTransform, augmentSudoku, randomTransform } from './augment.js';
-export type { BuildOptions, DatasetManifest, DatasetMeta, SudokuDataset } from './dataset.js';
+export type {
+  BuildOptions,
+  DatasetBuild,
+  DatasetManifest,
+  DatasetMeta,
+  SudokuDataset,
+} from './dataset.js';
 export {
   buildSudokuDataset,
+  checkDatasetBuild,
   DATASET_FORMAT_VERSION,
   readDataset,
   readPuzzleFile,
