@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { getPreset, isPresetName, PRESET_NAMES, type TrmConfig } from '@cgar/export';
 import type { Io } from './command.js';
 import { UsageError } from './command.js';
@@ -11,6 +12,19 @@ export function numberFlag(flag: string, text: string | undefined, integer: bool
     throw new UsageError(`--${flag} must be ${integer ? 'an integer >= 1' : 'a number'}, got '${text}'`);
   }
   return v;
+}
+
+/**
+ * `--threads N`: an integer from 1 to 4 times this machine's CPUs. More threads than that only
+ * oversubscribe the cores (999 threads stalled a 2-core machine for minutes).
+ */
+export function threadsFlag(text: string | undefined, cpus = availableParallelism()): number | undefined {
+  const n = numberFlag('threads', text, true);
+  if (n !== undefined && n > 4 * cpus)
+    throw new UsageError(
+      `--threads ${n} is more than 4 times this machine's ${cpus} CPUs; use at most ${4 * cpus} (or leave it out)`,
+    );
+  return n;
 }
 
 /** `--flag` restricted to `choices`, with a did-you-mean. */
@@ -39,7 +53,13 @@ export function presetFlag(text: string | undefined): TrmConfig {
   return getPreset(text);
 }
 
-/** A one-line progress bar on stderr (redrawn in place on a terminal, a line per call otherwise). */
+const LOG_LINES = 20;
+const lastLogged = new WeakMap<Io, { done: number; bucket: number }>();
+
+/**
+ * A one-line progress bar on stderr: redrawn in place on a terminal; off a terminal (a log file,
+ * CI) one line per 5% of the work and at the end, so a long run does not write a line per step.
+ */
 export function progressBar(
   io: Io,
   done: number,
@@ -50,7 +70,13 @@ export function progressBar(
   const width = 24;
   const filled = Math.round((done / Math.max(total, 1)) * width);
   const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${text}`;
-  io.stderr(tty ? `\r${line}${done === total ? '\n' : ''}` : `${line}\n`);
+  if (tty) return void io.stderr(`\r${line}${done === total ? '\n' : ''}`);
+  const bucket = Math.floor((done * LOG_LINES) / Math.max(total, 1));
+  const last = lastLogged.get(io);
+  // NOTE: a count that went down is a new bar (the next split, a new run): log its first line.
+  if (last && done > last.done && bucket === last.bucket && done !== total) return;
+  lastLogged.set(io, { done, bucket });
+  io.stderr(`${line}\n`);
 }
 
 export function duration(seconds: number): string {

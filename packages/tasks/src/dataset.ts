@@ -6,7 +6,7 @@ import { CELLS, checkGrid, gridToString, isValidSolution, type SudokuExample } f
 import { createRng, deriveSeed } from './rng.js';
 import { solvableBySingles, solve } from './solver.js';
 import { difficultyHistogram, givensHistogram } from './stats.js';
-import { type ParseOptions, parsePuzzles } from './text-format.js';
+import { type ParseOptions, parsePuzzleGrids, parsePuzzles } from './text-format.js';
 
 /** Version of `puzzles.bin` and `manifest.json` written by this package. */
 export const DATASET_FORMAT_VERSION = 1;
@@ -248,6 +248,20 @@ export function readPuzzleFile(path: string, options: Omit<ParseOptions, 'source
   if (examples.length === 0)
     throw new Error(`readPuzzleFile: '${path}' holds no puzzles (only comments or blank lines)`);
   return examples;
+}
+
+/**
+ * Reads the puzzles of a text file without solving them (see `parsePuzzleGrids`): for solving with
+ * a model, where a search per puzzle would cost more than the model.
+ *
+ * @example
+ * const grids = readPuzzleGrids('sudoku-hard.txt').map((g) => g.puzzle);
+ */
+export function readPuzzleGrids(path: string): { puzzle: Uint8Array; solution?: Uint8Array }[] {
+  const grids = parsePuzzleGrids(readFileSync(path, 'utf8'), { source: path });
+  if (grids.length === 0)
+    throw new Error(`readPuzzleGrids: '${path}' holds no puzzles (only comments or blank lines)`);
+  return grids;
 }
 
 /** Options of `buildSudokuDataset`. */

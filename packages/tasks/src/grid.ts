@@ -189,3 +189,27 @@ export function isValidSolution(puzzle: ArrayLike<number>, solution: ArrayLike<n
   }
   return true;
 }
+
+/**
+ * The first clash among a puzzle's givens (the same digit twice in a row, column or box), or
+ * `undefined`. Cheap: it does not search, so a puzzle without a clash may still have no solution.
+ *
+ * @example
+ * givensConflict(parseGrid('55' + '.'.repeat(79))); // 'two 5s in row 1'
+ */
+export function givensConflict(puzzle: ArrayLike<number>): string | undefined {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < CELLS; i++) {
+    const d = puzzle[i] as number;
+    if (d === 0) continue;
+    const r = (i / 9) | 0;
+    const c = i % 9;
+    const units = [`row ${r + 1}`, `column ${c + 1}`, `box ${((r / 3) | 0) * 3 + ((c / 3) | 0) + 1}`];
+    for (const unit of units) {
+      const key = `${unit}:${d}`;
+      if (seen.has(key)) return `two ${d}s in ${unit}`;
+      seen.set(key, i);
+    }
+  }
+  return undefined;
+}

@@ -13,6 +13,7 @@ export {
   DATASET_FORMAT_VERSION,
   readDataset,
   readPuzzleFile,
+  readPuzzleGrids,
   writeDataset,
 } from './dataset.js';
 export type { GeneratedPuzzle, GenerateOptions, PuzzleOptions } from './generator.js';
@@ -26,6 +27,7 @@ export {
   encodePuzzle,
   encodeSolution,
   formatGrid,
+  givensConflict,
   gridToString,
   isValidSolution,
   PAD_ID,
@@ -42,4 +44,4 @@ export { difficultyBin, difficultyHistogram, givensHistogram } from './stats.js'
 export type { Task } from './task.js';
 export { sudokuTask } from './task.js';
 export type { LineProblem, ParseOptions } from './text-format.js';
-export { PuzzleFormatError, parsePuzzles } from './text-format.js';
+export { PuzzleFormatError, parsePuzzleGrids, parsePuzzles } from './text-format.js';

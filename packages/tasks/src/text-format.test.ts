@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridToString } from './grid.js';
+import { givensConflict, gridToString, parseGrid } from './grid.js';
 import {
   INKALA,
   INKALA_SOLUTION,
@@ -9,7 +9,7 @@ import {
   ROYLE_17_SOLUTION,
   WIKI,
 } from './test-puzzles.js';
-import { PuzzleFormatError, parsePuzzles } from './text-format.js';
+import { PuzzleFormatError, parsePuzzleGrids, parsePuzzles } from './text-format.js';
 
 describe('parsePuzzles', () => {
   it('reads puzzles, comments, blank lines and optional solutions', () => {
@@ -72,5 +72,25 @@ describe('parsePuzzles', () => {
   it('returns no puzzles for comments only and rejects non-strings', () => {
     expect(parsePuzzles('# nothing\n\n')).toEqual([]);
     expect(() => parsePuzzles(42 as unknown as string)).toThrow(TypeError);
+  });
+});
+
+describe('parsePuzzleGrids', () => {
+  // NOTE: no clashing givens, yet no solution: only a search could tell, and this parser does none.
+  const unsolvable = `12345678.${'.'.repeat(8)}9${'.'.repeat(63)}`;
+  const clash = `55${'.'.repeat(79)}`;
+
+  it('reads puzzles without searching: an unsolvable puzzle with no clash passes', () => {
+    const grids = parsePuzzleGrids(`# two\n${unsolvable}\n${clash.replace('55', '5.')}\n`);
+    expect(grids.map((g) => gridToString(g.puzzle))).toEqual([unsolvable, `5.${'.'.repeat(79)}`]);
+    expect(grids[0]!.solution).toBeUndefined();
+  });
+
+  it('rejects clashing givens, naming the line and the clash', () => {
+    expect(() => parsePuzzleGrids(`${unsolvable}\n${clash}\n`, { source: 'f.txt' })).toThrow(
+      /f\.txt:2: puzzle has no solution \(two 5s in row 1\)/,
+    );
+    expect(givensConflict(parseGrid(`5${'.'.repeat(8)}5${'.'.repeat(71)}`))).toBe('two 5s in column 1');
+    expect(givensConflict(parseGrid(`5${'.'.repeat(9)}5${'.'.repeat(70)}`))).toBe('two 5s in box 1');
   });
 });

@@ -1,4 +1,4 @@
-import { CELLS, isValidSolution, type SudokuExample } from './grid.js';
+import { CELLS, givensConflict, isValidSolution, type SudokuExample } from './grid.js';
 import { solve } from './solver.js';
 
 /** Options of `parsePuzzles`. */
@@ -91,4 +91,47 @@ function parseLine(line: string, requireUnique: boolean, examples: SudokuExample
   if (requireUnique && result.solutions > 1) return 'puzzle has more than one solution';
   examples.push({ puzzle, solution: result.solution as Uint8Array });
   return undefined;
+}
+
+/**
+ * Parses puzzles in the same text format as {@link parsePuzzles} without solving them: each line's
+ * givens are checked for clashes (two equal digits in a unit), and a given solution is checked,
+ * so reading a file costs no search. Every bad line is collected into one `PuzzleFormatError`.
+ *
+ * @example
+ * const grids = parsePuzzleGrids(text, { source: 'hard.txt' });
+ */
+export function parsePuzzleGrids(
+  text: string,
+  options: Pick<ParseOptions, 'source'> = {},
+): { puzzle: Uint8Array; solution?: Uint8Array }[] {
+  if (typeof text !== 'string')
+    throw new TypeError(`parsePuzzleGrids: 'text' must be a string, got ${typeof text}`);
+  const out: { puzzle: Uint8Array; solution?: Uint8Array }[] = [];
+  const problems: LineProblem[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let n = 0; n < lines.length; n++) {
+    const line = (lines[n] as string).trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const fields = line.split(/[\s,]+/);
+    const puzzle = parseCells(fields[0] as string, 'puzzle', true);
+    const solution = fields.length === 2 ? parseCells(fields[1] as string, 'solution', false) : undefined;
+    const message =
+      fields.length > 2
+        ? `found ${fields.length} fields, expected a puzzle and an optional solution`
+        : typeof puzzle === 'string'
+          ? puzzle
+          : typeof solution === 'string'
+            ? solution
+            : givensConflict(puzzle)
+              ? `puzzle has no solution (${givensConflict(puzzle)})`
+              : solution && !isValidSolution(puzzle, solution)
+                ? 'solution is not a valid grid or disagrees with the givens'
+                : undefined;
+    if (message) problems.push({ line: n + 1, message });
+    else if (solution instanceof Uint8Array) out.push({ puzzle: puzzle as Uint8Array, solution });
+    else out.push({ puzzle: puzzle as Uint8Array });
+  }
+  if (problems.length > 0) throw new PuzzleFormatError(options.source ?? 'input', problems);
+  return out;
 }

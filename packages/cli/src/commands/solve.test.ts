@@ -83,6 +83,34 @@ describe('cgar solve', () => {
     expect(stderr).toContain(message);
   });
 
+  it('rejects an impossible PUZZLE like --file does, and caps --max-steps at the model Nsup', async () => {
+    const clash = `55${'.'.repeat(79)}`;
+    const one = await run('solve', '-m', haltingPath, clash);
+    expect([one.code, one.stderr]).toEqual([
+      2,
+      expect.stringContaining('PUZZLE has no solution: two 5s in row 1'),
+    ]);
+    writeFileSync(join(dir, 'clash.txt'), `${clash}\n`);
+    const file = await run('solve', '-m', haltingPath, '-f', join(dir, 'clash.txt'));
+    expect([file.code, file.stderr]).toEqual([
+      1,
+      expect.stringMatching(/clash\.txt:1: puzzle has no solution/),
+    ]);
+    const steps = await run(
+      'solve',
+      '-m',
+      haltingPath,
+      '--max-steps',
+      '1000000000',
+      line(examples[0]!.puzzle),
+    );
+    expect(steps.code).toBe(2);
+    expect(steps.stderr).toContain("--max-steps 1000000000 is more than the model's Nsup (4)");
+    const threads = await run('solve', '-m', haltingPath, '--threads', '100000', line(examples[0]!.puzzle));
+    expect(threads.code).toBe(2);
+    expect(threads.stderr).toContain('--threads 100000 is more than 4 times');
+  });
+
   it('fails with the runtime error when the mode lacks its model', async () => {
     const { code, stderr } = await run(
       'solve',

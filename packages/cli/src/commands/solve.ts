@@ -1,7 +1,7 @@
 import type { SolveResult, SolverOptions } from '@cgar/runtime/node';
-import { formatGrid, isValidSolution, parseGrid, readPuzzleFile } from '@cgar/tasks';
+import { formatGrid, givensConflict, isValidSolution, parseGrid, readPuzzleGrids } from '@cgar/tasks';
 import { defineCommand, type Io, UsageError } from '../command.js';
-import { numberFlag } from '../flags.js';
+import { numberFlag, threadsFlag } from '../flags.js';
 
 const BATCH = 256;
 
@@ -60,15 +60,25 @@ export const solve = defineCommand({
     const options: SolverOptions = {
       ...(values.mode ? { mode: values.mode } : {}),
       maxSteps: numberFlag('max-steps', values['max-steps'], true),
-      threads: numberFlag('threads', values.threads, true),
+      threads: threadsFlag(values.threads),
       halting: values.fixed ? 'fixed' : { threshold: threshold ?? 0 },
     };
+    // NOTE: puzzles are checked for clashing givens only; solving them by search to check them
+    // cost more than the model (29 s for 10 hard puzzles).
     const puzzles = values.file
-      ? readPuzzleFile(values.file, { requireUnique: false }).map((e) => e.puzzle)
+      ? readPuzzleGrids(values.file).map((e) => e.puzzle)
       : [parseGrid(positionals[0]!)];
+    const clash = values.file ? undefined : givensConflict(puzzles[0]!);
+    if (clash) throw new UsageError(`PUZZLE has no solution: ${clash}`);
     // NOTE: loaded on use, so other commands start without the native onnxruntime binding.
     const { create } = await import('@cgar/runtime/node');
     const solver = await create(values.model.length === 1 ? values.model[0]! : values.model, options);
+    if (solver.maxSteps > solver.config.nSup) {
+      await solver.release();
+      throw new UsageError(
+        `--max-steps ${solver.maxSteps} is more than the model's Nsup (${solver.config.nSup}), the most steps it was trained for; use at most ${solver.config.nSup}`,
+      );
+    }
     const results: SolveResult[] = [];
     const started = performance.now();
     for (let at = 0; at < puzzles.length; at += BATCH) {

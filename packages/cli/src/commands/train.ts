@@ -1,22 +1,25 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineConfig, type TrmConfig } from '@cgar/export';
-import { readDataset } from '@cgar/tasks';
-import { NonFiniteLossError, runTraining } from '@cgar/trainer';
+import type { TrmConfig } from '@cgar/export';
+import { checkDatasetBuild, readDataset } from '@cgar/tasks';
+import { checkRunFolder, NonFiniteLossError, RunFolderError, runTraining } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 import { defineCommand, UsageError } from '../command.js';
-import { choiceFlag, duration, numberFlag, presetFlag, progressBar } from '../flags.js';
+import { readConfigFile } from '../config-file.js';
+import { choiceFlag, duration, numberFlag, presetFlag, progressBar, threadsFlag } from '../flags.js';
 import { CURRICULA, cgarPlugins, WEIGHTINGS } from '../setup.js';
 
 export const train = defineCommand({
   summary: 'Train a TRM with deep supervision, ACT and the CGAR plugins',
   usage:
     'train --preset NAME --data DIR [--curriculum paper|none] [--weighting per-sample|batch-scalar|uniform]\n' +
-    '            [--steps N] [--batch B] [--lr LR] [--out DIR] [--resume] [--eval-every N] [--ep cpu|cuda|webgpu]',
+    '            [--steps N] [--batch B] [--lr LR] [--out DIR] [--resume | --force] [--eval-every N] [--ep cpu|cuda|webgpu]',
   description:
     'Trains on DIR/train and evaluates on DIR/test. Writes OUT/metrics.jsonl, OUT/checkpoint.safetensors\n' +
-    '(atomically, every --checkpoint-every steps and at the end) and OUT/run.json. Ctrl-C saves a\n' +
-    'checkpoint and exits; --resume continues exactly where the checkpoint left off.',
+    '(atomically, every --checkpoint-every steps and at the end) and OUT/run.json. OUT is locked while\n' +
+    'the run lasts, and a folder that holds a run needs --resume or --force. Ctrl-C (SIGINT) or\n' +
+    'SIGTERM saves a checkpoint after the current step and exits with 130 or 143; --resume continues\n' +
+    'exactly where the checkpoint left off.',
   options: {
     preset: {
       type: 'string',
@@ -45,8 +48,14 @@ export const train = defineCommand({
     lr: { type: 'string', valueName: 'LR', description: 'peak learning rate (default 1e-3)' },
     warmup: { type: 'string', valueName: 'N', description: 'warm-up steps (default steps/10)' },
     seed: { type: 'string', valueName: 'S', description: 'random seed (default 0)' },
-    out: { type: 'string', short: 'o', valueName: 'DIR', description: 'run folder (default runs/<preset>)' },
+    out: {
+      type: 'string',
+      short: 'o',
+      valueName: 'DIR',
+      description: 'run folder (default runs/<preset>-<date>-<time>, a new one for every run)',
+    },
     resume: { type: 'boolean', description: 'continue from OUT/checkpoint.safetensors' },
+    force: { type: 'boolean', description: 'start over in an OUT that holds a run (replacing its files)' },
     'eval-every': {
       type: 'string',
       valueName: 'N',
@@ -67,32 +76,47 @@ export const train = defineCommand({
   },
   async run({ values, io }) {
     const preset = presetFlag(values.preset);
-    const config: TrmConfig = values.config
-      ? defineConfig(JSON.parse(readFileSync(values.config, 'utf8')) as Partial<TrmConfig>, preset)
-      : preset;
+    const config: TrmConfig = values.config ? readConfigFile(values.config, preset) : preset;
     if (!values.data)
       throw new UsageError('--data DIR is required (make one with cgar build-data sudoku --out DIR)');
     const steps = numberFlag('steps', values.steps, true) ?? 2000;
     const curriculum = choiceFlag('curriculum', values.curriculum, CURRICULA, 'paper');
     const weighting = choiceFlag('weighting', values.weighting, WEIGHTINGS, 'per-sample');
     const ep = choiceFlag('ep', values.ep, ['cpu', 'cuda', 'webgpu'] as const, 'cpu');
+    if (values.resume && values.force) throw new UsageError('--resume and --force exclude each other');
+    if (values.resume && !values.out)
+      throw new UsageError('--resume needs --out DIR, the folder of the run to continue');
+    const threads = threadsFlag(values.threads);
+    const batchSize = numberFlag('batch', values.batch, true) ?? 64;
+    const outDir = values.out ?? newRunFolder(values.preset!);
+    try {
+      checkRunFolder(outDir, { resume: values.resume, force: values.force });
+    } catch (e) {
+      if (e instanceof RunFolderError) throw new UsageError(e.message);
+      throw e;
+    }
+    checkDatasetBuild(values.data);
     const trainSet = readDataset(join(values.data, 'train'));
     const testSet = readDataset(join(values.data, 'test'));
     const evalLimit = numberFlag('eval-limit', values['eval-limit'], true) ?? 500;
-    const outDir = values.out ?? join('runs', values.preset!);
     const controller = new AbortController();
-    const onSigint = () => {
-      io.stderr('\ninterrupted: saving a checkpoint after this step...\n');
+    let signal: 'SIGINT' | 'SIGTERM' | undefined;
+    const onSignal = (name: 'SIGINT' | 'SIGTERM') => {
+      signal ??= name;
+      io.stderr(`\n${name}: saving a checkpoint after this step...\n`);
       controller.abort();
     };
+    const onSigint = () => onSignal('SIGINT');
+    const onSigterm = () => onSignal('SIGTERM');
     process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
     try {
       const result = await runTraining(ort, {
         config,
         train: trainSet.examples,
         test: testSet.examples.slice(0, evalLimit),
         steps,
-        batchSize: numberFlag('batch', values.batch, true) ?? 64,
+        batchSize,
         seed: numberFlag('seed', values.seed, false) ?? 0,
         lr: {
           lr: numberFlag('lr', values.lr, false) ?? 1e-3,
@@ -100,13 +124,14 @@ export const train = defineCommand({
         },
         plugins: cgarPlugins(config, steps, curriculum, weighting),
         ep,
-        threads: numberFlag('threads', values.threads, true),
+        threads,
         outDir,
         resume: values.resume ?? false,
         evalEvery:
           numberFlag('eval-every', values['eval-every'], true) ?? Math.max(1, Math.floor(steps / 10)),
         checkpointEvery: numberFlag('checkpoint-every', values['checkpoint-every'], true) ?? 100,
         signal: controller.signal,
+        onWarning: (m) => io.stderr(`warning: ${m}\n`),
         describe: { preset: values.preset, data: values.data, curriculum, weighting },
         onStep: (m, p) =>
           progressBar(
@@ -124,7 +149,8 @@ export const train = defineCommand({
         `${result.interrupted ? 'stopped' : 'finished'} at step ${result.trainer.stepCount} in ${duration(result.seconds)}; checkpoint ${join(outDir, 'checkpoint.safetensors')}\n`,
       );
       if (result.lastEval) io.stdout(`${JSON.stringify(result.lastEval)}\n`);
-      return result.interrupted ? 130 : 0;
+      // NOTE: 128 + the signal number, as a shell reports a process that the signal ended.
+      return result.interrupted ? (signal === 'SIGTERM' ? 143 : 130) : 0;
     } catch (e) {
       if (e instanceof NonFiniteLossError) {
         io.stderr(`\n${e.message}\n`);
@@ -133,6 +159,16 @@ export const train = defineCommand({
       throw e;
     } finally {
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
     }
   },
 });
+
+/** `runs/<preset>-<YYYYMMDD>-<HHMMSS>` (with `-2`, `-3`... if taken): two runs never share a default folder. */
+export function newRunFolder(preset: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const base = join('runs', `${preset}-${stamp}`);
+  let dir = base;
+  for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
+  return dir;
+}
