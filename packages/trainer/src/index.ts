@@ -19,10 +19,6 @@ export {
   type RunResult,
   runTraining,
 } from './run.js';
-export { type LrSchedule, learningRate } from './schedule.js';
-export { explorationMinimum, Slots } from './slots.js';
-export { type Band, barChart, htmlPage, lineChart, type Series } from './svg.js';
-export { NonFiniteLossError, type StepMetrics, Trainer } from './trainer.js';
 export {
   checkResumable,
   checkRunFolder,
@@ -33,3 +29,7 @@ export {
   removeStaleTemps,
   runFolderState,
 } from './run-folder.js';
+export { type LrSchedule, learningRate } from './schedule.js';
+export { explorationMinimum, Slots } from './slots.js';
+export { type Band, barChart, htmlPage, lineChart, type Series } from './svg.js';
+export { NonFiniteLossError, type StepMetrics, Trainer } from './trainer.js';

@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { diffConfigs, type TrmConfig, validateConfig } from '@cgar/export';
 
 /** A run folder that cannot be used as asked: in use, already holding a run, or not resumable. */
 export class RunFolderError extends Error {
@@ -161,9 +162,10 @@ function safetensorsHeader(path: string): Record<string, unknown> {
 
 /**
  * Checks that a checkpoint can continue a run with `batchSize` slots, before any of it is loaded:
- * it must carry the trainer state (`cgar.state`) and slot buffers of the same batch size.
+ * it must carry the trainer state (`cgar.state`), slot buffers of the same batch size and, when
+ * `config` is given, the same model config.
  */
-export function checkResumable(path: string, batchSize: number): void {
+export function checkResumable(path: string, batchSize: number, config?: TrmConfig): void {
   let header: Record<string, unknown>;
   try {
     header = safetensorsHeader(path);
@@ -176,6 +178,20 @@ export function checkResumable(path: string, batchSize: number): void {
       `--resume: ${path} holds no trainer state (cgar.state): it was not written by cgar train, so a run ` +
         'cannot continue from it; start a fresh run in another folder',
     );
+  if (config) {
+    let saved: TrmConfig;
+    try {
+      saved = validateConfig(JSON.parse(meta['cgar.config'] ?? 'null'));
+    } catch (e) {
+      throw new RunFolderError(`--resume: ${path} has a bad cgar.config: ${(e as Error).message}`);
+    }
+    const diff = diffConfigs(saved, config);
+    if (diff.length)
+      throw new RunFolderError(
+        `--resume: ${path} is a different model (checkpoint vs this run: ${diff.join(', ')}); ` +
+          'resume with the preset and --config it was trained with',
+      );
+  }
   const slots = header['buf/slots/steps'] as { shape?: number[] } | undefined;
   const saved = slots?.shape?.[0];
   if (saved === undefined)

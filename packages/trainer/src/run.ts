@@ -21,6 +21,8 @@ export interface RunOptions extends TrainerOptions {
   readonly signal?: AbortSignal;
   readonly onStep?: (m: StepMetrics, progress: Progress) => void;
   readonly onEval?: (m: EvalMetrics & { step: number }) => void;
+  /** Receives warnings such as a torn last metrics line that was dropped (default: stderr). */
+  readonly onWarning?: (message: string) => void;
   /** Extra fields stored in `run.json` (for example the plugin settings). */
   readonly describe?: Readonly<Record<string, unknown>>;
 }
@@ -28,8 +30,6 @@ export interface RunOptions extends TrainerOptions {
 export interface Progress {
   readonly step: number;
   readonly total: number;
-  /** Receives warnings such as a torn last metrics line that was dropped (default: stderr). */
-  readonly onWarning?: (message: string) => void;
   readonly stepsPerSecond: number;
   readonly etaSeconds: number;
   /** Smoothed loss and accuracy (exponential average over about 20 steps). */
@@ -56,13 +56,6 @@ export const METRICS_FILE = 'metrics.jsonl';
  * const { lastEval } = await runTraining(ort, { config, train, test, steps: 1000, batchSize: 32, outDir: 'runs/a' });
  */
 export async function runTraining(ort: OrtModule, options: RunOptions): Promise<RunResult> {
-  const { outDir } = options;
-  const warn = options.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
-  const ckptPath = join(outDir, CHECKPOINT_FILE);
-  const metricsPath = join(outDir, METRICS_FILE);
-  const resuming = options.resume === true && existsSync(ckptPath);
-  const trainer = resuming
-    ? await Trainer.resume(ort, ckptPath, options)
   try {
     mkdirSync(options.outDir, { recursive: true });
   } catch (e) {
@@ -79,12 +72,19 @@ export async function runTraining(ort: OrtModule, options: RunOptions): Promise<
 }
 
 async function trainIn(ort: OrtModule, options: RunOptions): Promise<RunResult> {
+  const { outDir } = options;
+  const warn = options.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  const ckptPath = join(outDir, CHECKPOINT_FILE);
+  const metricsPath = join(outDir, METRICS_FILE);
+  const resuming = options.resume === true && existsSync(ckptPath);
+  if (resuming) checkResumable(ckptPath, options.batchSize, options.config);
+  const trainer = resuming
+    ? await Trainer.resume(ort, ckptPath, options)
     : await Trainer.create(ort, options);
   const kept = keepMetricsUpTo(metricsPath, resuming ? trainer.stepCount : 0, warn);
   writeJson(join(outDir, 'run.json'), {
     config: trainer.config,
     steps: options.steps,
-  if (resuming) checkResumable(ckptPath, options.batchSize);
     batchSize: options.batchSize,
     seed: options.seed ?? 0,
     plugins: (options.plugins ?? []).map((p) => p.name),
