@@ -15,6 +15,7 @@ export {
   buildStepGraph,
   buildTrainGraph,
   type Depth,
+  sudokuValid,
   type TrainGraphOptions,
 } from './graphs/build.js';
 export {

@@ -16,6 +16,14 @@ export async function haltingRun(d: HaltingDriver, tokens: BigInt64Array): Promi
       tokens: new ort.Tensor('int64', tokens, [B, CELLS]),
       max_steps: new ort.Tensor('int64', BigInt64Array.of(BigInt(d.maxSteps)), []),
       threshold: new ort.Tensor('float32', Float32Array.of(rule.threshold), []),
+      // NOTE: halting graphs exported before the stable and verified rules lack these inputs;
+      // `Solver.create` refuses such a graph when the rule needs them.
+      ...(d.session.inputNames.includes('stable')
+        ? {
+            stable: new ort.Tensor('int64', BigInt64Array.of(BigInt(rule.stable)), []),
+            verify: new ort.Tensor('int64', BigInt64Array.of(rule.verified ? 1n : 0n), []),
+          }
+        : {}),
     }),
   );
   const preds = out.predictions!.data as BigInt64Array;

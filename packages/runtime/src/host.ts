@@ -1,5 +1,5 @@
 import type { Rule } from './options.js';
-import { CELLS, idToDigit } from './puzzles.js';
+import { CELLS, idToDigit, isSolvedGrid } from './puzzles.js';
 import type { Serial } from './serial.js';
 import type { HaltedBy, OrtModule, OrtSession } from './types.js';
 
@@ -40,6 +40,11 @@ export function argmaxDigits(logits: Float32Array, sample: number, vocab: number
   return digits;
 }
 
+function sameDigits(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function repeat(row: Float32Array, times: number): Float32Array {
   const out = new Float32Array(row.length * times);
   for (let i = 0; i < times; i++) out.set(row, i * row.length);
@@ -67,7 +72,11 @@ export async function* hostSteps(
 ): AsyncGenerator<SampleStep[]> {
   const { ort, session } = d;
   const width = d.seq * d.hidden;
+  const puzzles = tokens;
   let active = Array.from({ length: tokens.length / CELLS }, (_, i) => i);
+  // NOTE: per puzzle (by index in the call), its previous answer and how many steps it has held.
+  const previous: (Uint8Array | undefined)[] = new Array(active.length);
+  const held = new Int32Array(active.length);
   let y = repeat(d.hInit, d.seq * active.length);
   let z = repeat(d.lInit, d.seq * active.length);
   for (let step = 1; step <= d.maxSteps && active.length > 0; step++) {
@@ -89,10 +98,15 @@ export async function* hostSteps(
       const digits = argmaxDigits(logits, j, vocab);
       const qHalt = q[j]!;
       const rule = d.rule;
+      const last = previous[index];
+      held[index] = last && sameDigits(last, digits) ? held[index]! + 1 : 1;
+      previous[index] = digits;
       const byRule =
         'fn' in rule
           ? rule.fn({ index: base + index, step, qHalt, digits }) === true
-          : qHalt > rule.threshold;
+          : qHalt > rule.threshold ||
+            (rule.stable > 0 && held[index]! >= rule.stable) ||
+            (rule.verified && isSolvedGrid(puzzles, index * CELLS, digits));
       const haltedBy: HaltedBy | undefined = byRule ? 'rule' : step >= d.maxSteps ? 'cap' : undefined;
       report.push({ index, step, qHalt, digits, ...(haltedBy ? { haltedBy } : {}) });
       if (!haltedBy) keep.push(j);

@@ -5,6 +5,7 @@ export type {
   HaltedBy,
   HaltingFunction,
   HaltingRule,
+  HaltingRules,
   HaltingState,
   Mode,
   ModelInput,

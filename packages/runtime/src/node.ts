@@ -37,6 +37,7 @@ export type {
   HaltedBy,
   HaltingFunction,
   HaltingRule,
+  HaltingRules,
   HaltingState,
   Mode,
   ModelInput,

@@ -2,8 +2,10 @@ import type { HaltingFunction, HaltingRule, Mode, SolverOptions } from './types.
 
 const MODES: readonly Mode[] = ['graph', 'host'];
 
-/** The halting rule in the two forms the drivers use. */
-export type Rule = { readonly threshold: number } | { readonly fn: HaltingFunction };
+/** The halting rule in the two forms the drivers use; `stable` 0 is off. */
+export type Rule =
+  | { readonly threshold: number; readonly stable: number; readonly verified: boolean }
+  | { readonly fn: HaltingFunction };
 
 /**
  * Checks the kinds and ranges of the options, collecting every problem, then throws once
@@ -33,10 +35,27 @@ export function checkOptions(options: unknown): SolverOptions {
   posInt('batchSize');
   const h = o.halting;
   if (h !== undefined && h !== 'fixed' && typeof h !== 'function') {
-    const t = (h as { threshold?: unknown } | null)?.threshold;
-    if (h === null || typeof h !== 'object' || typeof t !== 'number') {
-      types.push("'halting' must be { threshold: number }, 'fixed' or a function");
-    } else if (Number.isNaN(t)) ranges.push("'halting.threshold' is NaN");
+    if (h === null || typeof h !== 'object') {
+      types.push("'halting' must be { threshold?, stable?, verified? }, 'fixed' or a function");
+    } else {
+      const { threshold: t, stable: k, verified: v } = h as Record<string, unknown>;
+      const unknown = Object.keys(h).filter((key) => !['threshold', 'stable', 'verified'].includes(key));
+      if (unknown.length)
+        types.push(
+          `'halting' must be { threshold?, stable?, verified? }, 'fixed' or a function; unknown key ${unknown.map((u) => `'${u}'`).join(', ')}`,
+        );
+      else if (t === undefined && k === undefined && v === undefined)
+        ranges.push("'halting' sets no rule; give threshold, stable or verified, or pass 'fixed'");
+      if (t !== undefined && typeof t !== 'number')
+        types.push(`'halting.threshold' must be a number, got ${typeof t}`);
+      else if (Number.isNaN(t)) ranges.push("'halting.threshold' is NaN");
+      if (k !== undefined && typeof k !== 'number')
+        types.push(`'halting.stable' must be a number, got ${typeof k}`);
+      else if (k !== undefined && !(Number.isInteger(k) && (k as number) >= 2))
+        ranges.push(`'halting.stable' must be an integer >= 2 (steps with the same answer), got ${k}`);
+      if (v !== undefined && typeof v !== 'boolean')
+        types.push(`'halting.verified' must be a boolean, got ${typeof v}`);
+    }
   }
   const eps = o.executionProviders;
   if (eps !== undefined && !Array.isArray(eps))
@@ -50,11 +69,16 @@ export function checkOptions(options: unknown): SolverOptions {
   throw types.length > 0 ? new TypeError(msg) : new RangeError(msg);
 }
 
-/** The rule the drivers apply; `'fixed'` is a threshold no q_halt exceeds. */
+/** The rule the drivers apply; `'fixed'` is a threshold no q_halt exceeds and no other part. */
 export function resolveRule(rule: HaltingRule | undefined): Rule {
-  if (rule === undefined) return { threshold: 0 };
-  if (rule === 'fixed') return { threshold: Number.POSITIVE_INFINITY };
+  const never = Number.POSITIVE_INFINITY;
+  if (rule === undefined) return { threshold: 0, stable: 0, verified: false };
+  if (rule === 'fixed') return { threshold: never, stable: 0, verified: false };
   if (typeof rule === 'function') return { fn: rule };
-  // NOTE: the halting graph compares in float32; round the same way so both modes agree.
-  return { threshold: Math.fround(rule.threshold) };
+  return {
+    // NOTE: the halting graph compares in float32; round the same way so both modes agree.
+    threshold: rule.threshold === undefined ? never : Math.fround(rule.threshold),
+    stable: rule.stable ?? 0,
+    verified: rule.verified === true,
+  };
 }

@@ -112,3 +112,27 @@ export function digitsToString(digits: Uint8Array): string {
   for (let i = 0; i < digits.length; i++) s += digits[i] ? String(digits[i]) : '.';
   return s;
 }
+
+/**
+ * Sudoku's verifier: true when `digits` is a complete grid whose rows, columns and boxes each
+ * hold 1..9 once and which keeps every given of the puzzle (`tokens` from `offset`, as token ids).
+ */
+export function isSolvedGrid(tokens: BigInt64Array, offset: number, digits: Uint8Array): boolean {
+  const rows = new Uint16Array(9);
+  const cols = new Uint16Array(9);
+  const boxes = new Uint16Array(9);
+  for (let i = 0; i < CELLS; i++) {
+    const d = digits[i]!;
+    const given = Number(tokens[offset + i]) - 1;
+    if (d === 0 || (given > 0 && given !== d)) return false;
+    const bit = 1 << (d - 1);
+    const r = (i / 9) | 0;
+    const c = i % 9;
+    const b = ((r / 3) | 0) * 3 + ((c / 3) | 0);
+    if ((rows[r]! | cols[c]! | boxes[b]!) & bit) return false;
+    rows[r]! |= bit;
+    cols[c]! |= bit;
+    boxes[b]! |= bit;
+  }
+  return true;
+}

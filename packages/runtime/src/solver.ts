@@ -62,6 +62,17 @@ export class Solver {
     // NOTE: the step graph is opened in graph mode too when given, so `trace` works there.
     const halting =
       mode === 'graph' ? { ...base, session: await openSession(platform, models.halting!, opts) } : undefined;
+    if (
+      halting &&
+      'threshold' in rule &&
+      (rule.stable || rule.verified) &&
+      !halting.session.inputNames.includes('stable')
+    ) {
+      await halting.session.release?.();
+      throw new Error(
+        "create: this halting graph predates the 'stable' and 'verified' rules; export it again with 'cgar export --graph halting', or use mode: 'host'",
+      );
+    }
     const step = models.step ? await stepDriver(platform, models.step, opts, base) : undefined;
     return new Solver(mode, config, maxSteps, opts.batchSize ?? DEFAULT_BATCH, halting, step);
   }

@@ -60,11 +60,31 @@ export interface HaltingState {
 export type HaltingFunction = (state: HaltingState) => boolean;
 
 /**
- * When a sample stops: `{ threshold }` halts at the first step where `q_halt > threshold`
- * (default `{ threshold: 0 }`, the trained rule), `'fixed'` always runs `maxSteps` steps, and a
- * function decides per sample and step (host mode only). Every rule stops at `maxSteps`.
+ * The declarative halting rules; a sample halts at the first step where any part that is set
+ * says so. Both modes run them (the halting graph computes them in ONNX ops).
  */
-export type HaltingRule = { readonly threshold: number } | 'fixed' | HaltingFunction;
+export interface HaltingRules {
+  /** The learned rule: halt when `q_halt > threshold` (0 is what training targets). */
+  readonly threshold?: number;
+  /** Halt once the answer has been the same for this many consecutive steps (an integer >= 2). */
+  readonly stable?: number;
+  /**
+   * Halt at the first step whose answer is a complete Sudoku grid with every row, column and box
+   * holding 1..9 once and every given kept: for a puzzle with one solution that is the solution,
+   * so this never stops on a wrong answer.
+   */
+  readonly verified?: boolean;
+}
+
+/**
+ * When a sample stops: rules (see {@link HaltingRules}; default `{ threshold: 0 }`, the trained
+ * rule), `'fixed'` always runs `maxSteps` steps, and a function decides per sample and step
+ * (host mode only). Every rule stops at `maxSteps`.
+ *
+ * @example
+ * create(model, { halting: { verified: true, stable: 3 } }); // whichever comes first
+ */
+export type HaltingRule = HaltingRules | 'fixed' | HaltingFunction;
 
 /** `graph`: the exported halting graph, one run per batch. `host`: the step graph driven from JS. */
 export type Mode = 'graph' | 'host';

@@ -46,6 +46,7 @@ export type {
   HaltedBy,
   HaltingFunction,
   HaltingRule,
+  HaltingRules,
   HaltingState,
   Mode,
   ModelInput,

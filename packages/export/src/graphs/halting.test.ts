@@ -65,6 +65,8 @@ async function halting(ort: OrtModule, threshold: number, maxSteps: number) {
     tokens,
     max_steps: hostTensor('int64', [], BigInt64Array.of(BigInt(maxSteps))),
     threshold: hostTensor('float32', [], Float32Array.of(threshold)),
+    stable: hostTensor('int64', [], BigInt64Array.of(0n)),
+    verify: hostTensor('int64', [], BigInt64Array.of(0n)),
   });
 }
 
