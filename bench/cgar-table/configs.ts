@@ -19,6 +19,10 @@ export interface BenchConfig {
   readonly weighting: 'uniform' | 'per-sample' | 'batch-scalar';
   /** Many seeds (`--seeds`) or few (`--other-seeds`). */
   readonly main: boolean;
+  /** What halts a training slot early (the trainer's `trainHalt`; default the official `q_halt`). */
+  readonly trainHalt?: 'q_halt' | 'correct';
+  /** Whether the supervision weights also multiply the halting BCE (default true). */
+  readonly weightHalting?: boolean;
 }
 
 /** The five configurations of issue 7, in table order. */
@@ -37,6 +41,28 @@ export const CONFIGS = {
     pdc: true,
     weighting: 'batch-scalar',
     main: false,
+  },
+  'baseline-correct': {
+    label: 'TRM baseline, training slots halt when right',
+    pdc: false,
+    weighting: 'uniform',
+    main: true,
+    trainHalt: 'correct',
+  },
+  'cgar-correct': {
+    label: 'CGAR, training slots halt when right',
+    pdc: true,
+    weighting: 'per-sample',
+    main: false,
+    trainHalt: 'correct',
+  },
+  'cgar-correct-lm': {
+    label: 'CGAR, slots halt when right, HSW on the cross-entropy only',
+    pdc: true,
+    weighting: 'per-sample',
+    main: true,
+    trainHalt: 'correct',
+    weightHalting: false,
   },
 } as const satisfies Record<string, BenchConfig>;
 

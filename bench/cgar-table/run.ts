@@ -18,6 +18,7 @@ import * as ort from 'onnxruntime-node';
 import { Flags, orExit, parseFlags } from './args.js';
 import {
   analyticalBound,
+  type BenchConfig,
   CONFIG_NAMES,
   CONFIGS,
   type ConfigName,
@@ -178,6 +179,9 @@ async function trainOnce(
     seed,
     lr: { lr, warmup },
     plugins: pluginsFor(config, preset.config, steps),
+    trainHalt: (CONFIGS[config] as BenchConfig).trainHalt,
+    weightHalting: (CONFIGS[config] as BenchConfig).weightHalting,
+    evalRaw: true,
     ep,
     threads,
     outDir: runDir,

@@ -1,7 +1,8 @@
 import { buildStepGraph, seqLen, type TrmConfig, type TrmParams } from '@cgar/export';
 import { GraphSession, type HostTensor, hostTensor, type OrtModule } from '@cgar/graph';
-import { encodePuzzle, encodeSolution, type SudokuExample } from '@cgar/tasks';
-import type { HaltingTrace } from './halting.js';
+import { encodePuzzle, encodeSolution, isValidSolution, type SudokuExample } from '@cgar/tasks';
+import { applyHaltingRule, type HaltingTrace, STANDARD_RULES } from './halting.js';
+import { rocAuc, type StepIndexFigures, StepIndexStats } from './stats.js';
 
 /** Held-out figures at full depth, with and without adaptive halting. */
 export interface EvalMetrics {
@@ -18,6 +19,12 @@ export interface EvalMetrics {
   readonly meanSteps: number;
   /** Adaptive halting: how many puzzles stopped at each step (index 0 = step 1). */
   readonly stepHistogram: readonly number[];
+  /** Exact accuracy and mean `q_halt` after each step 1..nSup, and the AUC of `q_halt` over all steps. */
+  readonly byStep: StepIndexFigures;
+  /** ROC AUC of the last step's `q_halt` against exactness (`null` when all right or all wrong). */
+  readonly auc: number | null;
+  /** Exact accuracy and mean steps of each of the {@link STANDARD_RULES}. */
+  readonly rules: Readonly<Record<string, { readonly exact: number; readonly meanSteps: number }>>;
 }
 
 export interface EvalOptions {
@@ -60,6 +67,7 @@ export async function evaluate<O extends EvalOptions = EvalOptions>(
   let stepsTotal = 0;
   const histogram = new Array<number>(nSup).fill(0);
   const traces: HaltingTrace[] = [];
+  const perStep = new StepIndexStats(nSup);
   for (let start = 0; start < examples.length; start += batch) {
     const chunk = examples.slice(start, start + batch);
     const B = chunk.length;
@@ -76,9 +84,13 @@ export async function evaluate<O extends EvalOptions = EvalOptions>(
     const haltedAt = new Int32Array(B);
     const adaptiveRight = new Uint8Array(B);
     let last: { right: Uint8Array; cellsRight: number; q: Float32Array } | undefined;
-    const chunkTraces = options.traces
-      ? Array.from({ length: B }, () => ({ qHalt: new Float32Array(nSup), correct: new Uint8Array(nSup) }))
-      : [];
+    const chunkTraces = Array.from({ length: B }, () => ({
+      qHalt: new Float32Array(nSup),
+      correct: new Uint8Array(nSup),
+      changed: new Uint8Array(nSup),
+      valid: new Uint8Array(nSup),
+    }));
+    let previous: Uint8Array | undefined;
     for (let s = 1; s <= nSup; s++) {
       const out = await session.run({
         ...feedsParams,
@@ -91,9 +103,14 @@ export async function evaluate<O extends EvalOptions = EvalOptions>(
       const q = out.q_halt!.data as Float32Array;
       const graded = grade(out.logits!, labels, B, cells, vocab);
       chunkTraces.forEach((t, b) => {
+        const digits = graded.digits.subarray(b * cells, (b + 1) * cells);
         t.qHalt[s - 1] = q[b]!;
         t.correct[s - 1] = graded.right[b]!;
+        t.changed[s - 1] = Number(!previous || !sameCells(previous, graded.digits, b * cells, cells));
+        t.valid[s - 1] = Number(isValidSolution(chunk[b]!.puzzle, digits));
+        perStep.add(s, q[b]!, graded.right[b]!);
       });
+      previous = graded.digits;
       for (let b = 0; b < B; b++) {
         if (haltedAt[b] === 0 && (q[b]! > 0 || s === nSup)) {
           haltedAt[b] = s;
@@ -114,6 +131,8 @@ export async function evaluate<O extends EvalOptions = EvalOptions>(
   }
   await session.release();
   const n = examples.length;
+  const lastQ = traces.map((t) => t.qHalt[nSup - 1]!);
+  const lastRight = traces.map((t) => t.correct[nSup - 1]!);
   return {
     count: n,
     exact: exact / n,
@@ -122,6 +141,11 @@ export async function evaluate<O extends EvalOptions = EvalOptions>(
     exactAdaptive: exactAdaptive / n,
     meanSteps: stepsTotal / n,
     stepHistogram: histogram,
+    byStep: perStep.figures(),
+    auc: rocAuc(lastQ, lastRight),
+    rules: Object.fromEntries(
+      Object.entries(STANDARD_RULES).map(([name, rule]) => [name, applyHaltingRule(traces, rule)]),
+    ),
     ...(options.traces ? { traces } : {}),
   } as EvalResult<O>;
 }
@@ -132,10 +156,19 @@ function tile(v: Float32Array, times: number): Float32Array {
   return out;
 }
 
-/** Argmax per cell against the labels: which samples are exactly right, and how many cells are. */
+function sameCells(a: Uint8Array, b: Uint8Array, offset: number, length: number): boolean {
+  for (let i = offset; i < offset + length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Argmax per cell against the labels: which samples are exactly right, how many cells are, and
+ * the predicted digits (token id - 1; 0 where the model predicts padding or blank).
+ */
 function grade(logits: HostTensor, labels: Int32Array, B: number, cells: number, vocab: number) {
   const data = logits.data as Float32Array;
   const right = new Uint8Array(B);
+  const digits = new Uint8Array(B * cells);
   let cellsRight = 0;
   for (let b = 0; b < B; b++) {
     let all = 1;
@@ -143,11 +176,12 @@ function grade(logits: HostTensor, labels: Int32Array, B: number, cells: number,
       const base = (b * cells + c) * vocab;
       let best = 0;
       for (let k = 1; k < vocab; k++) if (data[base + k]! > data[base + best]!) best = k;
+      digits[b * cells + c] = Math.max(0, best - 1);
       const ok = best === labels[b * cells + c] ? 1 : 0;
       cellsRight += ok;
       all &= ok;
     }
     right[b] = all;
   }
-  return { right, cellsRight };
+  return { right, cellsRight, digits };
 }

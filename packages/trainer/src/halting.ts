@@ -3,6 +3,71 @@ export interface HaltingTrace {
   readonly qHalt: ArrayLike<number>;
   /** 1 (or true) where every cell was right after that step. */
   readonly correct: ArrayLike<number | boolean>;
+  /** 1 where the predicted answer differs from the previous step's (step 1 always counts as changed). */
+  readonly changed?: ArrayLike<number | boolean>;
+  /** 1 where the task's verifier accepts the answer (Sudoku: a complete valid grid keeping the givens). */
+  readonly valid?: ArrayLike<number | boolean>;
+}
+
+/**
+ * A halting rule at inference; a puzzle halts at the first step where any part that is set says
+ * so, and at the last step otherwise:
+ * - `threshold`: the learned rule, `q_halt > threshold`;
+ * - `stable`: the predicted answer has not changed for this many consecutive steps (2 = the
+ *   same answer twice in a row);
+ * - `verified`: the task's verifier accepts the answer (never halts on a wrong Sudoku).
+ */
+export interface HaltingRuleSpec {
+  readonly threshold?: number;
+  readonly stable?: number;
+  readonly verified?: boolean;
+}
+
+/** The rules every evaluation reports, by name. */
+export const STANDARD_RULES: Readonly<Record<string, HaltingRuleSpec>> = {
+  learned: { threshold: 0 },
+  stable2: { stable: 2 },
+  stable3: { stable: 3 },
+  verified: { verified: true },
+  'verified|stable3': { verified: true, stable: 3 },
+  'verified|learned': { verified: true, threshold: 0 },
+};
+
+/** The step (0-based) at which `rule` halts a trace of `steps` steps. */
+export function haltingStep(t: HaltingTrace, steps: number, rule: HaltingRuleSpec): number {
+  let run = 0;
+  for (let s = 0; s < steps - 1; s++) {
+    run = s > 0 && t.changed && !t.changed[s] ? run + 1 : 1;
+    if (rule.threshold !== undefined && t.qHalt[s]! > rule.threshold) return s;
+    if (rule.stable !== undefined && run >= rule.stable) return s;
+    if (rule.verified && t.valid?.[s]) return s;
+  }
+  return steps - 1;
+}
+
+/**
+ * Exact accuracy and mean steps of a halting rule on traces (see {@link HaltingRuleSpec}).
+ *
+ * @example
+ * applyHaltingRule(traces, { verified: true, stable: 3 }); // { exact, meanSteps }
+ */
+export function applyHaltingRule(
+  traces: readonly HaltingTrace[],
+  rule: HaltingRuleSpec,
+): { readonly exact: number; readonly meanSteps: number } {
+  const steps = checkTraces('applyHaltingRule', traces);
+  if ((rule.stable !== undefined || rule.verified) && traces.some((t) => !t.changed || !t.valid))
+    throw new RangeError(
+      "applyHaltingRule: the 'stable' and 'verified' rules need traces with 'changed' and 'valid' (evaluate makes them)",
+    );
+  let exact = 0;
+  let total = 0;
+  for (const t of traces) {
+    const s = haltingStep(t, steps, rule);
+    exact += Number(t.correct[s]!);
+    total += s + 1;
+  }
+  return { exact: exact / traces.length, meanSteps: total / traces.length };
 }
 
 /** What the rule "halt at the first `q_halt > threshold`, else at the last step" gives. */

@@ -23,6 +23,18 @@ export interface TrainerOptions {
   readonly ema?: { readonly decay?: number; readonly warmup?: boolean } | false;
   /** Probability that a slot draws a minimum number of steps before it may halt (0.1). */
   readonly explore?: number;
+  /**
+   * What halts a training slot before `nSup` steps: `'q_halt'` (the official rule, `q_halt > 0`)
+   * or `'correct'` (its answer is exactly right, which training knows from the labels). Either
+   * way `q_halt` is trained by BCE against correctness at every step, and inference halts on
+   * `q_halt`. Default `'q_halt'`.
+   */
+  readonly trainHalt?: 'q_halt' | 'correct';
+  /**
+   * Whether plugin supervision weights also multiply the halting BCE (default true, the
+   * paper's form); false weights the cross-entropy only.
+   */
+  readonly weightHalting?: boolean;
   /** Augment training puzzles (SPEC section 1); default true. */
   readonly augment?: boolean;
   /** Train the puzzle embedding with AdamW too (default true). */
@@ -58,6 +70,8 @@ export function optionProblems(o: TrainerOptions): string[] {
   if (o.ema && o.ema.decay !== undefined && !(o.ema.decay > 0 && o.ema.decay < 1)) {
     out.push(`'ema.decay' must be in (0, 1), got ${o.ema.decay}`);
   }
+  if (o.trainHalt !== undefined && o.trainHalt !== 'q_halt' && o.trainHalt !== 'correct')
+    out.push(`'trainHalt' must be 'q_halt' or 'correct', got '${String(o.trainHalt)}'`);
   if (o.ep !== undefined && !['cpu', 'cuda', 'webgpu'].includes(o.ep)) {
     out.push(`'ep' must be cpu, cuda or webgpu, got '${o.ep}'`);
   }

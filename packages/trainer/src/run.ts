@@ -13,6 +13,13 @@ export interface RunOptions extends TrainerOptions {
   /** Held-out puzzles evaluated every `evalEvery` steps and at the end. */
   readonly test?: readonly SudokuExample[];
   readonly evalEvery?: number;
+  /** Also evaluate the raw (non-EMA) weights at each evaluation, stored as `raw` in the record. */
+  readonly evalRaw?: boolean;
+  /**
+   * Write training's per-step-index figures (`{"type":"window",...}`: exact accuracy and mean
+   * `q_halt` at each supervision step, AUC) every this many steps (default `evalEvery`, else 100).
+   */
+  readonly windowEvery?: number;
   /** Save a checkpoint every this many steps (and always at the end). */
   readonly checkpointEvery?: number;
   /** Continue from `outDir/checkpoint.safetensors` when it exists. */
@@ -98,7 +105,8 @@ async function trainIn(ort: OrtModule, options: RunOptions): Promise<RunResult> 
   const evalNow = async () => {
     if (!options.test?.length) return;
     lastEval = await trainer.evaluate(options.test);
-    const record = { type: 'eval', step: trainer.stepCount, time: elapsed(), ...lastEval };
+    const raw = options.evalRaw ? { raw: await trainer.evaluate(options.test, { raw: true }) } : {};
+    const record = { type: 'eval', step: trainer.stepCount, time: elapsed(), ...lastEval, ...raw };
     appendFileSync(metricsPath, `${JSON.stringify(record)}\n`);
     options.onEval?.({ ...lastEval, step: trainer.stepCount });
   };
@@ -106,6 +114,7 @@ async function trainIn(ort: OrtModule, options: RunOptions): Promise<RunResult> 
   if (resuming) elapsedBefore = (kept.at(-1) as { time?: number } | undefined)?.time ?? 0;
   let interrupted = false;
   const firstStep = trainer.stepCount;
+  const windowEvery = options.windowEvery ?? options.evalEvery ?? 100;
   try {
     while (!trainer.done) {
       if (options.signal?.aborted) {
@@ -116,6 +125,10 @@ async function trainIn(ort: OrtModule, options: RunOptions): Promise<RunResult> 
       smoothLoss = Number.isNaN(smoothLoss) ? m.loss : 0.95 * smoothLoss + 0.05 * m.loss;
       smoothAcc = 0.95 * smoothAcc + 0.05 * m.accuracy;
       appendFileSync(metricsPath, `${JSON.stringify({ type: 'step', time: elapsed(), ...m })}\n`);
+      if (trainer.stepCount % windowEvery === 0 || trainer.done) {
+        const record = { type: 'window', step: trainer.stepCount, ...trainer.takeWindow() };
+        appendFileSync(metricsPath, `${JSON.stringify(record)}\n`);
+      }
       const rate = (trainer.stepCount - firstStep) / Math.max(1e-9, (performance.now() - started) / 1000);
       options.onStep?.(m, {
         step: trainer.stepCount,

@@ -18,12 +18,12 @@ describe('Slots: the ACT bookkeeping of SPEC section 5', () => {
     expect(Array.from(s.stepIndices())).toEqual([1, 1, 1]);
   });
 
-  it('halts on q_halt > 0, on nSup, and not before an exploration minimum', () => {
+  it('halts when a slot wants to, on nSup, and not before an exploration minimum', () => {
     const s = new Slots(4, 1, 2);
     s.refill([0, 1, 2, 3], [1, 1, 1, 1], [2, 2, 2, 2], y0, z0);
-    const q = Float32Array.of(1, -1, 1, 0);
+    const q = Uint8Array.of(1, 0, 1, 0);
     s.advance(new Float32Array(8), new Float32Array(8), q, 16, Int32Array.of(0, 0, 3, 0));
-    // slot 0 halts (q > 0); 1 and 3 do not (q <= 0); 2 must wait for 3 steps
+    // slot 0 halts; 1 and 3 do not want to; 2 must wait for 3 steps
     expect(Array.from(s.halted)).toEqual([1, 0, 0, 0]);
     s.advance(new Float32Array(8), new Float32Array(8), q, 2, Int32Array.of(0, 0, 3, 0));
     expect(Array.from(s.halted)).toEqual([1, 1, 1, 1]); // nSup = 2 reached

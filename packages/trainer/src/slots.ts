@@ -68,14 +68,21 @@ export class Slots {
 
   /**
    * After a step: stores the new carry and marks slots halted when they reached `nSup`, or when
-   * `q_halt > 0` and they have run at least their exploration minimum.
+   * they want to halt (`wants[i]` is 1: `q_halt > 0`, or a right answer) and have run at least
+   * their exploration minimum.
    */
-  advance(y: Float32Array, z: Float32Array, qHalt: Float32Array, nSup: number, minSteps: Int32Array): void {
+  advance(
+    y: Float32Array,
+    z: Float32Array,
+    wants: ArrayLike<number>,
+    nSup: number,
+    minSteps: Int32Array,
+  ): void {
     this.y.set(y);
     this.z.set(z);
     for (let i = 0; i < this.size; i++) {
       const s = ++this.steps[i]!;
-      this.halted[i] = s >= nSup || (qHalt[i]! > 0 && s >= minSteps[i]!) ? 1 : 0;
+      this.halted[i] = s >= nSup || (wants[i] === 1 && s >= minSteps[i]!) ? 1 : 0;
     }
   }
 }

@@ -18,6 +18,7 @@ import type { JsonValue, StepContext, TrainerPlugin } from './plugin.js';
 import { checkProvider, sessionOptions } from './providers.js';
 import { type LrSchedule, learningRate } from './schedule.js';
 import { explorationMinimum, Slots } from './slots.js';
+import { rocAuc, type StepIndexFigures, StepIndexStats } from './stats.js';
 
 /** What one optimizer step reports. */
 export interface StepMetrics {
@@ -36,6 +37,17 @@ export interface StepMetrics {
   /** Puzzles that finished (halted) at this step and their mean supervision steps. */
   readonly finished: number;
   readonly meanSteps: number;
+  /** Mean `q_halt` over the slots. */
+  readonly qHalt: number;
+  /** ROC AUC of `q_halt` against exactness over the slots (`null` when all right or all wrong). */
+  readonly auc: number | null;
+  /**
+   * Lockstep measure: standard deviation of the slots' supervision step indices at this step.
+   * 0 means every slot is at the same step (the batch moves in lockstep).
+   */
+  readonly spread: number;
+  /** Slots that halted before `nSup` at this step. */
+  readonly haltedEarly: number;
   readonly seconds: number;
 }
 
@@ -66,6 +78,8 @@ export class Trainer {
   private readonly slots: Slots;
   private readonly lr: LrSchedule;
   private readonly plugins: readonly TrainerPlugin[];
+  /** Per-step-index figures since the last {@link takeWindow}. */
+  private readonly window: StepIndexStats;
 
   private constructor(
     private readonly ort: OrtModule,
@@ -81,6 +95,7 @@ export class Trainer {
     this.slots = new Slots(options.batchSize, config.cells, seqLen(config) * config.hidden);
     this.plugins = options.plugins ?? [];
     this.lr = { lr: 1e-3, warmup: Math.floor(options.steps / 10), kind: 'constant', ...options.lr };
+    this.window = new StepIndexStats(config.nSup);
   }
 
   /** Validates the options (reporting every problem at once) and prepares a fresh run. */
@@ -144,6 +159,7 @@ export class Trainer {
       optimizer: this.options.optimizer,
       maxGradNorm: this.options.maxGradNorm,
       trainPuzzleEmb: this.options.trainPuzzleEmb,
+      weightHalting: this.options.weightHalting,
     });
     const session = await GraphSession.create(this.ort, model, {
       sessionOptions: sessionOptions(this.options.ep ?? 'cpu', this.options.threads),
@@ -177,11 +193,8 @@ export class Trainer {
         this.params.get('inner.L_init')!.data,
       );
     }
-    const ctx: StepContext = {
-      step: this.stepCount,
-      totalSteps: this.options.steps,
-      stepIndices: slots.stepIndices(),
-    };
+    const indices = slots.stepIndices();
+    const ctx: StepContext = { step: this.stepCount, totalSteps: this.options.steps, stepIndices: indices };
     for (const p of this.plugins) p.onStepStart?.(ctx);
     const depth = ctx.depth ?? { n: cfg.n, T: cfg.T };
     const { session, model } = await this.sessionFor(depth);
@@ -216,15 +229,32 @@ export class Trainer {
     const correct = out.correct!.data as Float32Array;
     const lm = out.lm!.data as Float32Array;
     const minSteps = explorationMinimum(B, cfg.nSup, this.options.explore ?? 0.1, () => this.rng.next());
-    slots.advance(out.y_next!.data as Float32Array, out.z_next!.data as Float32Array, q, cfg.nSup, minSteps);
+    const byCorrect = this.options.trainHalt === 'correct';
+    const wants = Uint8Array.from(q, (v, i) => Number(byCorrect ? correct[i] === 1 : v > 0));
+    slots.advance(
+      out.y_next!.data as Float32Array,
+      out.z_next!.data as Float32Array,
+      wants,
+      cfg.nSup,
+      minSteps,
+    );
     ctx.sampleLosses = lm;
     for (const p of this.plugins) p.onStepEnd?.(ctx);
     this.stepCount++;
     let acc = 0;
     let haltAcc = 0;
+    let qSum = 0;
+    let haltedEarly = 0;
+    let indexSum = 0;
+    let indexSq = 0;
     for (let i = 0; i < B; i++) {
       acc += correct[i]!;
       haltAcc += Number(q[i]! > 0 === (correct[i]! === 1));
+      qSum += q[i]!;
+      haltedEarly += Number(slots.halted[i] === 1 && indices[i]! < cfg.nSup);
+      indexSum += indices[i]!;
+      indexSq += indices[i]! ** 2;
+      this.window.add(indices[i]!, q[i]!, correct[i]!);
     }
     return {
       step: this.stepCount,
@@ -238,8 +268,23 @@ export class Trainer {
       lr,
       finished: finishedSteps.length,
       meanSteps: finishedSteps.length ? finishedSteps.reduce((a, b) => a + b, 0) / finishedSteps.length : 0,
+      qHalt: qSum / B,
+      auc: rocAuc(q, correct),
+      spread: Math.sqrt(Math.max(0, indexSq / B - (indexSum / B) ** 2)),
+      haltedEarly,
       seconds: (performance.now() - t0) / 1000,
     };
+  }
+
+  /**
+   * Training's per-step-index figures (exact accuracy and mean `q_halt` at each supervision
+   * step 1..nSup, AUC) over the optimizer steps since the last call, then starts a new window.
+   * A resumed run starts a fresh window.
+   */
+  takeWindow(): StepIndexFigures & { readonly samples: number } {
+    const figures = { ...this.window.figures(), samples: this.window.size };
+    this.window.clear();
+    return figures;
   }
 
   /** Evaluates the EMA weights (or the raw ones) at full depth on held-out puzzles. */

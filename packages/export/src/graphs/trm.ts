@@ -196,13 +196,27 @@ export function heads(cfg: TrmConfig, p: ParamValues, y: Value): { logits: Value
   return { logits, qHalt: reshape(slice(q, [1], [0], [1]), [B]) };
 }
 
-/** The per-sample loss of SPEC section 4 and the weighted batch loss `sum_i w_i loss_i / B`. */
-export function trmLoss(cfg: TrmConfig, logits: Value, qHalt: Value, labels: Value, w: Value) {
+/**
+ * The per-sample loss of SPEC section 4 and the weighted batch loss `sum_i w_i loss_i / B`.
+ * With `weightHalting: false` the weights multiply the cross-entropy only and every halting
+ * BCE counts fully: `sum_i (w_i lm_i + haltWeight halt_i) / B`.
+ */
+export function trmLoss(
+  cfg: TrmConfig,
+  logits: Value,
+  qHalt: Value,
+  labels: Value,
+  w: Value,
+  options: { readonly weightHalting?: boolean } = {},
+) {
   const ce = crossEntropy(logits, labels, { kind: cfg.loss, ignoreIndex: 0 });
   const lm = maskedMean(ce.loss, ce.mask, [1]);
   const correct = exactMatch(logits, labels);
   const halt = bceWithLogits(qHalt, correct);
-  const loss = reduceMean(mul(w, add(lm, mul(halt, cfg.haltWeight))));
+  const haltTerm = mul(halt, cfg.haltWeight);
+  const loss = reduceMean(
+    options.weightHalting === false ? add(mul(w, lm), haltTerm) : mul(w, add(lm, haltTerm)),
+  );
   return { loss, lm, halt, correct };
 }
 
