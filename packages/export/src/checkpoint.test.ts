@@ -82,7 +82,13 @@ describe('save and load', () => {
     const bytes = encodeCheckpoint({ config: cfg, step: 0, params: initParams(cfg, 0) });
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))).__metadata__;
-    expect(Object.keys(meta).sort()).toEqual(['cgar.config', 'cgar.format', 'cgar.sha256', 'cgar.step']);
+    expect(Object.keys(meta).sort()).toEqual([
+      'cgar.config',
+      'cgar.format',
+      'cgar.header-sha256',
+      'cgar.sha256',
+      'cgar.step',
+    ]);
     expect(meta['cgar.sha256']).toBe(
       createHash('sha256')
         .update(bytes.subarray(8 + n))
@@ -126,6 +132,33 @@ describe('load rejects bad files with a clear error', () => {
     writeFileSync(path, mutate(good));
     await expect(loadCheckpoint(path)).rejects.toThrow(CheckpointError);
     await expect(loadCheckpoint(path)).rejects.toThrow(re);
+  });
+
+  it('a flipped bit in the header (config, step) is caught by the header checksum', () => {
+    const n = Number(new DataView(good.buffer, good.byteOffset).getBigUint64(0, true));
+    const header = new TextDecoder().decode(good.subarray(8, 8 + n));
+    for (const [from, to] of [
+      ['"cgar.step":"5"', '"cgar.step":"7"'],
+      ['\\"rmsEps\\":0.00001', '\\"rmsEps\\":0.00003'],
+    ] as const) {
+      expect(header).toContain(from);
+      const bytes = Uint8Array.from(good);
+      bytes.set(new TextEncoder().encode(header.replace(from, to)), 8);
+      expect(() => decodeCheckpoint(bytes)).toThrow(/header checksum mismatch.*the header .* is corrupted/);
+    }
+  });
+
+  it('a format 1 checkpoint (no header checksum) still loads', () => {
+    const ckpt = sample();
+    const tensors = new Map([...ckpt.params].map(([k, v]) => [`param/${k}`, v]));
+    const { header, data } = packTensors(tensors);
+    const bytes = assembleSafetensors(header, data, {
+      'cgar.format': '1',
+      'cgar.config': JSON.stringify(cfg),
+      'cgar.step': '5',
+      'cgar.sha256': createHash('sha256').update(data).digest('hex'),
+    });
+    expect(decodeCheckpoint(bytes).step).toBe(5);
   });
 
   it('a missing file names the path', async () => {

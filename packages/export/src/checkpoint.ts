@@ -4,11 +4,22 @@ import type { HostTensor } from '@cgar/graph';
 import { writeFileAtomic } from './atomic.js';
 import { checkpointProblems, decodeCheckpointTensors, PREFIX } from './checkpoint-check.js';
 import type { TrmConfig } from './config.js';
-import { assembleSafetensors, packTensors, parseSafetensors, SafetensorsError } from './safetensors.js';
+import {
+  assembleSafetensors,
+  type HeaderEntry,
+  packTensors,
+  parseSafetensors,
+  SafetensorsError,
+} from './safetensors.js';
 import { diffConfigs, validateConfig } from './validate.js';
 
-/** Version written to `cgar.format`; bump when the layout changes. */
-export const CHECKPOINT_FORMAT = '1';
+/**
+ * Version written to `cgar.format`; bump when the layout changes. Format 2 adds
+ * `cgar.header-sha256`; format 1 files (no header checksum) still load.
+ */
+export const CHECKPOINT_FORMAT = '2';
+const READABLE_FORMATS = ['1', '2'];
+const HEADER_SHA = 'cgar.header-sha256';
 
 /** A saved training state. */
 export interface Checkpoint {
@@ -45,9 +56,24 @@ function raise(where: string, problems: string[], advice: string): never {
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 /**
+ * SHA-256 of everything in the header that gives the data its meaning: every metadata field but
+ * this checksum, and each tensor's name, dtype, shape and offsets, in a canonical order.
+ */
+function headerDigest(metadata: Readonly<Record<string, string>>, entries: [string, HeaderEntry][]): string {
+  const meta = Object.keys(metadata)
+    .filter((k) => k !== HEADER_SHA)
+    .sort()
+    .map((k) => [k, metadata[k]]);
+  const tensors = entries
+    .map(([name, e]) => [name, e.dtype, e.shape, e.data_offsets] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return sha256(new TextEncoder().encode(JSON.stringify([meta, tensors])));
+}
+
+/**
  * Serialises a checkpoint to one safetensors file image: tensors under `param/`, `opt/` and
- * `ema/`, and metadata `cgar.format`, `cgar.config`, `cgar.step`, `cgar.state` and
- * `cgar.sha256` (of the data section).
+ * `ema/`, and metadata `cgar.format`, `cgar.config`, `cgar.step`, `cgar.state`,
+ * `cgar.sha256` (of the data section) and `cgar.header-sha256` (of the metadata and tensor layout).
  *
  * @example
  * const bytes = encodeCheckpoint({ config: cfg, step: 0, params: initParams(cfg, 0) });
@@ -67,6 +93,7 @@ export function encodeCheckpoint(ckpt: Checkpoint): Uint8Array {
     'cgar.sha256': sha256(data),
   };
   if (ckpt.state !== undefined) metadata['cgar.state'] = JSON.stringify(ckpt.state);
+  metadata[HEADER_SHA] = headerDigest(metadata, Object.entries(header));
   return assembleSafetensors(header, data, metadata);
 }
 
@@ -106,12 +133,24 @@ export function decodeCheckpoint(
       'to load official TRM weights use importOfficialWeights',
     );
   }
-  if (meta['cgar.format'] !== CHECKPOINT_FORMAT) {
+  if (!READABLE_FORMATS.includes(meta['cgar.format'])) {
     raise(
       where,
-      [`checkpoint format ${meta['cgar.format']} is not supported (this version reads ${CHECKPOINT_FORMAT})`],
+      [
+        `checkpoint format ${meta['cgar.format']} is not supported (this version reads ${READABLE_FORMATS.join(', ')})`,
+      ],
       'upgrade @cgar/export',
     );
+  }
+  if (meta['cgar.format'] !== '1') {
+    const stored = meta[HEADER_SHA];
+    const computed = headerDigest(meta, parsed.entries);
+    if (stored !== computed)
+      raise(
+        where,
+        [`header checksum mismatch (stored ${stored}, computed ${computed})`],
+        'the header (config, step, state or tensor layout) is corrupted; restore it from a backup or use an earlier checkpoint',
+      );
   }
   const digest = sha256(parsed.data);
   if (meta['cgar.sha256'] !== digest) {

@@ -9,6 +9,7 @@ export {
 } from './checkpoint.js';
 export type { TrmConfig } from './config.js';
 export { channelInter, headDim, LOSSES, MIXERS, seqLen, swigluWidth, tokenMixerInter } from './config.js';
+export { nonFiniteTensors } from './finite.js';
 export { headFlops, netApplications, netFlops, stepFlops } from './flops.js';
 export {
   buildHaltingGraph,

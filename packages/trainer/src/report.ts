@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS_FILE } from './run.js';
+import { readJsonLines } from './run-folder.js';
 import { type Band, barChart, escapeHtml, htmlPage, lineChart } from './svg.js';
 
 /** A `metrics.jsonl` step record. */
@@ -31,15 +32,35 @@ export interface EvalRecord {
   stepHistogram: number[];
 }
 
-/** Reads a run folder's `metrics.jsonl`. */
-export function readMetrics(runDir: string): { steps: StepRecord[]; evals: EvalRecord[] } {
+const STEP_NUMBERS = ['seconds', 'step', 'time', 'loss', 'lm', 'accuracy', 'haltAccuracy', 'n', 'T', 'stage'];
+const EVAL_NUMBERS = ['count', 'step', 'time', 'exact', 'cell', 'haltAcc', 'exactAdaptive', 'meanSteps'];
+
+/**
+ * A record with every field the report shows turned into a number (anything else becomes NaN),
+ * so that nothing a metrics file holds reaches the HTML as text.
+ */
+function sanitize<T extends StepRecord | EvalRecord>(r: T): T {
+  const out = { ...r } as Record<string, unknown>;
+  for (const k of r.type === 'eval' ? EVAL_NUMBERS : STEP_NUMBERS) out[k] = Number(out[k]);
+  if (r.type === 'eval')
+    out.stepHistogram = Array.isArray(out.stepHistogram) ? out.stepHistogram.map(Number) : [];
+  return out as T;
+}
+
+/**
+ * Reads a run folder's `metrics.jsonl`. A torn last line (a crash or a full disk during a write)
+ * is dropped and reported through `onWarning`; a bad line elsewhere names the file and line.
+ */
+export function readMetrics(
+  runDir: string,
+  options: { onWarning?: (message: string) => void } = {},
+): { steps: StepRecord[]; evals: EvalRecord[] } {
   const path = join(runDir, METRICS_FILE);
   if (!existsSync(path))
     throw new Error(`readMetrics: ${path} does not exist; pass the --out folder of a cgar train run`);
-  const records = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as StepRecord | EvalRecord);
+  const records = readJsonLines<StepRecord | EvalRecord>(path, options.onWarning)
+    .filter((r) => r !== null && typeof r === 'object' && (r.type === 'step' || r.type === 'eval'))
+    .map(sanitize);
   return {
     steps: records.filter((r): r is StepRecord => r.type === 'step'),
     evals: records.filter((r): r is EvalRecord => r.type === 'eval'),
@@ -63,12 +84,30 @@ function smooth(values: readonly number[], k = 0.9): number[] {
   return values.map((v) => (s = k * s + (1 - k) * v));
 }
 
+/** At most `max` evenly spaced points (the last one always kept): a chart needs no more. */
+export function thin<T>(points: readonly T[], max = 1000): T[] {
+  if (points.length <= max) return [...points];
+  const stride = points.length / max;
+  const out: T[] = [];
+  for (let i = 0; i < max; i++) out.push(points[Math.floor(i * stride)]!);
+  out[max - 1] = points.at(-1)!;
+  return out;
+}
+
 /**
  * The HTML report of a training run: loss and accuracy over time with the curriculum stages
  * shaded, the depth schedule, and the distribution of halting steps at the last evaluation.
  */
-export function renderReport(runDir: string): string {
-  const { steps, evals } = readMetrics(runDir);
+export function renderReport(
+  runDir: string,
+  options: { onWarning?: (message: string) => void } = {},
+): string {
+  const { steps, evals } = readMetrics(runDir, options);
+  // NOTE: smoothed once and thinned, so the report stays linear in the number of steps.
+  const loss = smooth(steps.map((r) => r.loss));
+  const lm = smooth(steps.map((r) => r.lm));
+  const acc = smooth(steps.map((r) => r.accuracy));
+  const shown = thin(steps.map((s, i) => ({ s, i })));
   const run = existsSync(join(runDir, 'run.json')) ? readFileSync(join(runDir, 'run.json'), 'utf8') : '{}';
   const t = steps.map((s) => s.time);
   const bands = stageBands(steps, (i) => t[i]!);
@@ -80,8 +119,8 @@ export function renderReport(runDir: string): string {
       y: 'loss',
       bands,
       series: [
-        { name: 'loss', points: steps.map((s, i) => [s.time, smooth(steps.map((r) => r.loss))[i]!]) },
-        { name: 'cross-entropy', points: steps.map((s, i) => [s.time, smooth(steps.map((r) => r.lm))[i]!]) },
+        { name: 'loss', points: shown.map(({ s, i }) => [s.time, loss[i]!]) },
+        { name: 'cross-entropy', points: shown.map(({ s, i }) => [s.time, lm[i]!]) },
       ],
     }),
     lineChart({
@@ -94,7 +133,7 @@ export function renderReport(runDir: string): string {
       series: [
         {
           name: 'train exact (slots)',
-          points: steps.map((s, i) => [s.time, smooth(steps.map((r) => r.accuracy))[i]!]),
+          points: shown.map(({ s, i }) => [s.time, acc[i]!]),
         },
         { name: 'held-out exact', points: evals.map((e) => [e.time, e.exact]), dots: true },
         { name: 'held-out cell', points: evals.map((e) => [e.time, e.cell]), dots: true },
@@ -105,7 +144,7 @@ export function renderReport(runDir: string): string {
       title: 'Curriculum: net applications per supervision step',
       x: 'step',
       y: 'T * (n + 1)',
-      series: [{ name: 'depth', points: steps.map((s) => [s.step, s.T * (s.n + 1)]) }],
+      series: [{ name: 'depth', points: shown.map(({ s }) => [s.step, s.T * (s.n + 1)]) }],
     }),
   ];
   if (last) {

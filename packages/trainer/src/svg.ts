@@ -18,7 +18,13 @@ const W = 640;
 const H = 280;
 const PAD = { l: 56, r: 16, t: 28, b: 40 };
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const esc = (s: string) =>
+  String(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 const fmt = (v: number) =>
   Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(+v.toPrecision(3));
 
@@ -115,7 +121,7 @@ export function barChart(opts: {
       `<rect x="${x + 2}" y="${H - PAD.b - h}" width="${bw - 4}" height="${h}" fill="${COLORS[0]}"/>` +
       `<text x="${x + bw / 2}" y="${H - PAD.b + 14}" font-size="10" text-anchor="middle">${esc(opts.labels[i] ?? '')}</text>` +
       (v
-        ? `<text x="${x + bw / 2}" y="${H - PAD.b - h - 3}" font-size="9" text-anchor="middle">${v}</text>`
+        ? `<text x="${x + bw / 2}" y="${H - PAD.b - h - 3}" font-size="9" text-anchor="middle">${esc(String(v))}</text>`
         : '')
     );
   });

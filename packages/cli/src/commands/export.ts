@@ -1,6 +1,12 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import { buildHaltingGraph, buildStepGraph, loadCheckpoint, type TrmParams } from '@cgar/export';
+import {
+  buildHaltingGraph,
+  buildStepGraph,
+  loadCheckpoint,
+  nonFiniteTensors,
+  type TrmParams,
+} from '@cgar/export';
 import { defineCommand, UsageError } from '../command.js';
+import { refuseOverwrite, writeFileAtomic } from '../files.js';
 import { choiceFlag } from '../flags.js';
 
 export const exportCommand = defineCommand({
@@ -20,13 +26,17 @@ export const exportCommand = defineCommand({
     if (!values.checkpoint) throw new UsageError('--checkpoint FILE is required');
     if (!values.out) throw new UsageError('--out FILE is required');
     const kind = choiceFlag('graph', values.graph, ['halting', 'step'] as const, 'halting');
+    refuseOverwrite('--out', values.out, [values.checkpoint]);
     const ckpt = await loadCheckpoint(values.checkpoint);
     const params = (values.raw || !ckpt.ema ? ckpt.params : ckpt.ema) as TrmParams;
+    const bad = nonFiniteTensors(params);
+    if (bad.length)
+      throw new Error(
+        `${values.checkpoint} has ${values.raw || !ckpt.ema ? '' : 'EMA '}weights that are NaN or infinite (a diverged run?), so the model would answer garbage:\n  - ${bad.join('\n  - ')}\nExport an earlier checkpoint.`,
+      );
     const model =
       kind === 'halting' ? buildHaltingGraph(ckpt.config, params) : buildStepGraph(ckpt.config, params);
-    const tmp = `${values.out}.tmp-${process.pid}`;
-    writeFileSync(tmp, model.bytes);
-    renameSync(tmp, values.out);
+    writeFileAtomic(values.out, model.bytes);
     io.stdout(
       `wrote ${values.out} (${kind} graph, ${(model.bytes.length / 1e6).toFixed(2)} MB, step ${ckpt.step})\n`,
     );

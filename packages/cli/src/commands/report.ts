@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderReport } from '@cgar/trainer';
+import { CHECKPOINT_FILE, METRICS_FILE, renderReport } from '@cgar/trainer';
 import { defineCommand, UsageError } from '../command.js';
+import { refuseOverwrite, writeFileAtomic } from '../files.js';
 
 export const report = defineCommand({
   summary: 'Write an HTML report (plots of loss, accuracy, stages, halting) of a training run',
@@ -21,7 +21,9 @@ export const report = defineCommand({
     const dir = positionals[0];
     if (!dir) throw new UsageError('report needs the run folder: cgar report RUN_DIR');
     const out = values.out ?? join(dir, 'report.html');
-    writeFileSync(out, renderReport(dir));
+    const inputs = [METRICS_FILE, CHECKPOINT_FILE, 'run.json', 'run.lock'].map((f) => join(dir, f));
+    refuseOverwrite('--out', out, inputs);
+    writeFileAtomic(out, renderReport(dir, { onWarning: (m) => io.stderr(`warning: ${m}\n`) }));
     io.stdout(`wrote ${out}\n`);
     return 0;
   },
