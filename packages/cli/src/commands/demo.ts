@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import { buildHaltingGraph, getPreset } from '@cgar/export';
 import { create } from '@cgar/runtime/node';
 import { buildSudokuDataset, formatGrid, readDataset } from '@cgar/tasks';
-import { renderReport, runTraining } from '@cgar/trainer';
+import { checkProvider, renderReport, runTraining } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 import { defineCommand } from '../command.js';
-import { duration, numberFlag, progressBar } from '../flags.js';
+import { choiceFlag, duration, numberFlag, progressBar } from '../flags.js';
 import { cgarPlugins } from '../setup.js';
 
 export const demo = defineCommand({
   summary: 'Build data, train a small model with CGAR, evaluate, export and solve with halting',
-  usage: 'demo [--out DIR] [--steps N] [--preset NAME]',
+  usage: 'demo [--out DIR] [--steps N] [--preset NAME] [--ep cpu|cuda|webgpu]',
   description:
     'The whole pipeline on this machine in a few minutes: easy Sudoku puzzles (45 to 55 givens), the\n' +
     'cpu-small preset trained with the progressive depth curriculum and per-sample supervision\n' +
@@ -27,11 +27,14 @@ export const demo = defineCommand({
     steps: { type: 'string', valueName: 'N', description: 'optimizer steps (default 1000)' },
     preset: { type: 'string', valueName: 'NAME', description: 'model preset (default cpu-small)' },
     batch: { type: 'string', valueName: 'B', description: 'ACT slots (default 32)' },
+    ep: { type: 'string', valueName: 'EP', description: 'execution provider: cpu (default), cuda, webgpu' },
   },
   async run({ values, io }) {
     const out = values.out ?? join('runs', 'demo');
     const steps = numberFlag('steps', values.steps, true) ?? 1000;
     const config = getPreset(values.preset ?? 'cpu-small');
+    const ep = choiceFlag('ep', values.ep, ['cpu', 'cuda', 'webgpu'] as const, 'cpu');
+    await checkProvider(ort, ep);
     const dataDir = join(out, 'data');
     mkdirSync(out, { recursive: true });
 
@@ -49,6 +52,7 @@ export const demo = defineCommand({
       test: test.slice(0, 100),
       steps,
       batchSize: numberFlag('batch', values.batch, true) ?? 32,
+      ep,
       seed: 0,
       lr: { lr: 3e-3, warmup: Math.floor(steps / 20) },
       plugins: cgarPlugins(config, steps, 'paper', 'per-sample'),
@@ -79,7 +83,7 @@ export const demo = defineCommand({
     renameSync(`${modelPath}.tmp`, modelPath);
     io.stdout(`4/4 exported the halting model to ${modelPath}; solving 3 unseen puzzles with it\n\n`);
     // NOTE: the runtime the project ships, with its default rule: stop at the first q_halt > 0.
-    const solver = await create(model.bytes);
+    const solver = await create(model.bytes, { executionProviders: ep === 'cpu' ? ['cpu'] : [ep, 'cpu'] });
     const puzzles = test.slice(0, 3);
     const results = await solver.solve(puzzles.map((p) => p.puzzle));
     await solver.release();

@@ -3,19 +3,21 @@ import { loadCheckpoint, type TrmParams } from '@cgar/export';
 import { readDataset } from '@cgar/tasks';
 import {
   calibrateHalting,
+  checkProvider,
   evaluate,
   type HaltingCalibration,
   type HaltingTrace,
   haltingAt,
+  sessionOptions,
 } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 import { defineCommand, UsageError } from '../command.js';
-import { numberFlag } from '../flags.js';
+import { choiceFlag, numberFlag } from '../flags.js';
 
 export const evalCommand = defineCommand({
   summary: 'Evaluate a checkpoint on held-out puzzles at full depth',
   usage:
-    'eval --checkpoint FILE --data DIR [--split test|train] [--limit N] [--raw] [--calibrate [--max-loss P]] [--json]',
+    'eval --checkpoint FILE --data DIR [--split test|train] [--limit N] [--raw] [--calibrate [--max-loss P]] [--ep cpu|cuda|webgpu] [--json]',
   description:
     'Runs all Nsup supervision steps on every puzzle of DIR/<split> and reports exact and cell\n' +
     'accuracy, halting accuracy, and the exact accuracy and mean steps under adaptive halting.\n' +
@@ -34,6 +36,7 @@ export const evalCommand = defineCommand({
       valueName: 'P',
       description: 'exact-accuracy points --calibrate may give up (default 0.5)',
     },
+    ep: { type: 'string', valueName: 'EP', description: 'execution provider: cpu (default), cuda, webgpu' },
     json: { type: 'boolean', description: 'print JSON' },
   },
   async run({ values, io }) {
@@ -48,8 +51,11 @@ export const evalCommand = defineCommand({
       throw new UsageError('--max-loss only applies with --calibrate');
     if (!(maxLossPoints >= 0 && maxLossPoints <= 100))
       throw new UsageError(`--max-loss must be between 0 and 100 points, got '${values['max-loss']}'`);
+    const ep = choiceFlag('ep', values.ep, ['cpu', 'cuda', 'webgpu'] as const, 'cpu');
+    await checkProvider(ort, ep);
     const { traces, ...m } = await evaluate(ort, ckpt.config, params, examples.slice(0, limit), {
       traces: true,
+      sessionOptions: sessionOptions(ep),
     });
     const c = values.calibrate ? calibrateHalting(traces, { maxLoss: maxLossPoints / 100 }) : undefined;
     const threshold = c && shortThreshold(traces, c);

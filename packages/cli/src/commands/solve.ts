@@ -1,7 +1,7 @@
 import type { SolveResult, SolverOptions } from '@cgar/runtime/node';
 import { formatGrid, givensConflict, isValidSolution, parseGrid, readPuzzleGrids } from '@cgar/tasks';
 import { defineCommand, type Io, UsageError } from '../command.js';
-import { numberFlag, threadsFlag } from '../flags.js';
+import { choiceFlag, numberFlag, threadsFlag } from '../flags.js';
 
 const BATCH = 256;
 
@@ -14,7 +14,7 @@ function progress(io: Io, done: number, total: number): void {
 
 export const solve = defineCommand({
   summary: 'Solve Sudoku puzzles with an exported model and adaptive halting',
-  usage: 'solve --model FILE (PUZZLE | --file FILE) [--mode graph|host] [--json]',
+  usage: 'solve --model FILE (PUZZLE | --file FILE) [--mode graph|host] [--ep cpu|cuda|webgpu] [--json]',
   description:
     'Solve one puzzle given on the command line (81 cells, 1-9 and . or 0 for blanks) or every puzzle\n' +
     "of a file (one per line, optional solution after it). The model is a graph made by 'cgar export\n" +
@@ -39,6 +39,7 @@ export const solve = defineCommand({
     threshold: { type: 'string', valueName: 'X', description: 'halt once q_halt > X (default 0)' },
     fixed: { type: 'boolean', description: 'no adaptive halting: always run max-steps steps' },
     threads: { type: 'string', valueName: 'N', description: 'intra-op threads' },
+    ep: { type: 'string', valueName: 'EP', description: 'execution provider: cpu (default), cuda, webgpu' },
     json: { type: 'boolean', description: 'print JSON instead of text' },
   },
   positionals: true,
@@ -57,7 +58,9 @@ export const solve = defineCommand({
     if (values.fixed && values.threshold !== undefined)
       throw new UsageError('give --fixed or --threshold, not both');
     const threshold = numberFlag('threshold', values.threshold, false);
+    const ep = choiceFlag('ep', values.ep, ['cpu', 'cuda', 'webgpu'] as const, 'cpu');
     const options: SolverOptions = {
+      executionProviders: ep === 'cpu' ? ['cpu'] : [ep, 'cpu'],
       ...(values.mode ? { mode: values.mode } : {}),
       maxSteps: numberFlag('max-steps', values['max-steps'], true),
       threads: threadsFlag(values.threads),
@@ -72,6 +75,10 @@ export const solve = defineCommand({
     if (clash) throw new UsageError(`PUZZLE has no solution: ${clash}`);
     // NOTE: loaded on use, so other commands start without the native onnxruntime binding.
     const { create } = await import('@cgar/runtime/node');
+    if (ep !== 'cpu') {
+      const { checkProvider } = await import('@cgar/trainer');
+      await checkProvider(await import('onnxruntime-node'), ep);
+    }
     const solver = await create(values.model.length === 1 ? values.model[0]! : values.model, options);
     if (solver.maxSteps > solver.config.nSup) {
       await solver.release();
