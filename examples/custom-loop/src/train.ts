@@ -48,7 +48,7 @@ export async function train(options: TrainOptions = {}): Promise<TrainResult> {
   const params = { wIn: init(IN, D), w1: init(D, H), w2: init(H, D), wOut: init(D, OUT) };
   const net = (h: tf.Tensor2D, injection: tf.Tensor2D): tf.Tensor2D =>
     tf.tanh(tf.matMul(tf.tanh(tf.matMul(tf.add(h, injection), params.w1)), params.w2)) as tf.Tensor2D;
-  // One supervision step (SPEC section 3): T-1 cycles then the last one, each n latent updates.
+  // One supervision step (docs/design.md section 3): T-1 cycles then the last one, each n latent updates.
   const cycles = (x: tf.Tensor2D, y: tf.Tensor2D, z: tf.Tensor2D, n: number, count: number) => {
     for (let c = 0; c < count; c++) {
       for (let i = 0; i < n; i++) z = net(z, tf.add(y, x));

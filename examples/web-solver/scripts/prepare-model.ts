@@ -3,7 +3,7 @@
  * (sudoku-step.onnx) and model.json describing it. (onnxruntime-web's wasm file needs no step:
  * Vite emits it as an asset of the build, so the page fetches nothing from a CDN.)
  *
- *   npx tsx examples/web-solver/scripts/prepare-model.ts --checkpoint runs/sudoku/last.safetensors [--raw]
+ *   npx tsx examples/web-solver/scripts/prepare-model.ts --checkpoint runs/demo/run/checkpoint.safetensors [--raw]
  *
  * Without --checkpoint it builds a random-weight cpu-tiny model and warns: the page then works
  * but does not solve anything.
@@ -27,7 +27,7 @@ export interface PreparedModel {
  * Writes the step graph and its description into `publicDir/model`.
  *
  * @example
- * await prepareModel('runs/sudoku/last.safetensors');
+ * await prepareModel('runs/demo/run/checkpoint.safetensors');
  */
 export async function prepareModel(checkpoint?: string, options: { raw?: boolean; publicDir?: string } = {}) {
   const publicDir = options.publicDir ?? PUBLIC;

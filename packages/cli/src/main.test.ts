@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defineCommand, type Io, UsageError } from './command.js';
 import { commands } from './commands/index.js';
@@ -79,8 +80,9 @@ describe('help', () => {
     expect(stderr).toMatch(/Usage: cgar <command>/);
   });
 
-  it('--version prints the version', async () => {
-    expect((await run('--version')).stdout).toBe('0.1.0\n');
+  it("--version prints the version in the package's package.json", async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect((await run('--version')).stdout).toBe(`${version}\n`);
   });
 });
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import pkg from '../package.json' with { type: 'json' };
 import {
   type Command,
   type Io,
@@ -11,7 +12,8 @@ import {
 import { commands } from './commands/index.js';
 import { closest, commandHelp, programHelp } from './format.js';
 
-export const VERSION = '0.1.0';
+/** The version of `@cgar/cli`, read from its package.json at build time. */
+export const VERSION: string = pkg.version;
 
 const processIo: Io = {
   stdout: (t) => process.stdout.write(t),

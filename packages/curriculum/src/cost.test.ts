@@ -11,7 +11,7 @@ import {
 import { paperSchedule, stagedSchedule } from './stages.js';
 
 describe('cost model', () => {
-  it('counts net applications as SPEC section 3 does', () => {
+  it('counts net applications as docs/design.md section 3 does', () => {
     expect([
       netApplications({ n: 2, T: 1 }),
       netApplications({ n: 4, T: 2 }),

@@ -11,7 +11,7 @@ import type { Depth, Schedule } from './types.js';
 export type CostModel = (depth: Depth) => number;
 
 /**
- * SPEC section 3, the default: net applications per supervision step, counting a backward as two
+ * docs/design.md section 3, the default: net applications per supervision step, counting a backward as two
  * forwards: `T(n+1)` forward plus `2(n+1)` for the back-propagated last cycle.
  *
  * @example

@@ -1,7 +1,7 @@
 import type { JsonValue } from './plugin.js';
 
 /**
- * Recursion depth of one supervision step: `n` latent updates per cycle, `T` cycles (SPEC section 3).
+ * Recursion depth of one supervision step: `n` latent updates per cycle, `T` cycles (docs/design.md section 3).
  *
  * @example
  * const full: Depth = { n: 6, T: 3 };

@@ -1,5 +1,5 @@
 /**
- * The shape of a Tiny Recursive Model and its recursion schedule (SPEC sections 2 and 3).
+ * The shape of a Tiny Recursive Model and its recursion schedule (docs/design.md sections 2 and 3).
  * Field names follow the project spec; the comment gives the official name where it differs.
  */
 export interface TrmConfig {

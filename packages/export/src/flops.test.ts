@@ -37,12 +37,15 @@ describe('stepFlops', () => {
     [2, 1, 3, 9],
     [4, 2, 10, 20],
     [6, 3, 21, 35],
-  ])('depth (%d,%d): %d nets forward, %d with backward (SPEC cost model)', (n, T, fwd, train) => {
-    expect(netApplications(n, T)).toBe(fwd);
-    expect(netApplications(n, T, { backward: true })).toBe(train);
-    expect(stepFlops(cfg, n, T)).toBe(fwd * netFlops(cfg) + headFlops(cfg));
-    expect(stepFlops(cfg, n, T, { backward: true })).toBe(train * netFlops(cfg) + 3 * headFlops(cfg));
-  });
+  ])(
+    'depth (%d,%d): %d nets forward, %d with backward (cost model of docs/design.md section 3)',
+    (n, T, fwd, train) => {
+      expect(netApplications(n, T)).toBe(fwd);
+      expect(netApplications(n, T, { backward: true })).toBe(train);
+      expect(stepFlops(cfg, n, T)).toBe(fwd * netFlops(cfg) + headFlops(cfg));
+      expect(stepFlops(cfg, n, T, { backward: true })).toBe(train * netFlops(cfg) + 3 * headFlops(cfg));
+    },
+  );
 
   it('PDC time-weighted cost bound is 35 / 22.7 = 1.54x', () => {
     const c = (n: number, T: number) => netApplications(n, T, { backward: true });

@@ -10,7 +10,7 @@ export interface SudokuTransform {
 }
 
 /**
- * Draws a random symmetry, in the order of SPEC section 1: permute digits 1..9; transpose with
+ * Draws a random symmetry, in the order of docs/design.md section 1: permute digits 1..9; transpose with
  * probability 0.5; shuffle the 3 bands, then the 3 rows inside each band; shuffle the 3 stacks, then
  * the 3 columns inside each stack.
  *

@@ -12,7 +12,7 @@ import {
 import { INKALA, INKALA_SOLUTION, WIKI } from './test-puzzles.js';
 
 describe('encoding', () => {
-  it('maps blank to 1 and digits d to d + 1 (SPEC section 1)', () => {
+  it('maps blank to 1 and digits d to d + 1 (docs/design.md section 1)', () => {
     const ids = encodePuzzle(parseGrid(WIKI));
     expect(Array.from(ids.subarray(0, 5))).toEqual([6, 4, 1, 1, 8]);
     const labels = encodeSolution(parseGrid(INKALA_SOLUTION));

@@ -1,6 +1,6 @@
 /** Number of cells of a 9x9 grid. */
 export const CELLS = 81;
-/** Token id of padding (ignored by the loss). SPEC section 1. */
+/** Token id of padding (ignored by the loss). docs/design.md section 1. */
 export const PAD_ID = 0;
 /** Token id of a blank cell. */
 export const BLANK_ID = 1;
@@ -42,7 +42,7 @@ function describe(v: unknown): string {
 }
 
 /**
- * Encodes a puzzle as SPEC token ids: blank -> 1, digit d -> d + 1.
+ * Encodes a puzzle as the token ids of docs/design.md section 1: blank -> 1, digit d -> d + 1.
  *
  * @example
  * encodePuzzle(parseGrid('53..7....' + '.'.repeat(72)))[0]; // 6

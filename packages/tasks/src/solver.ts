@@ -218,7 +218,7 @@ export function solve(puzzle: ArrayLike<number>, options: { limit?: number } = {
 
 /**
  * True when propagation alone (naked singles, plus hidden singles unless `hiddenSingles: false`)
- * fills the whole grid without search. Used as a difficulty filter (SPEC section 1).
+ * fills the whole grid without search. Used as a difficulty filter (docs/design.md section 1).
  *
  * @example
  * solvableBySingles(puzzle); // easy puzzle -> true

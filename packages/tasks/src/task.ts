@@ -21,7 +21,7 @@ export interface Task<E> {
 }
 
 /**
- * Sudoku 9x9 with the SPEC section 1 vocabulary (0 pad, 1 blank, digits 1..9 as ids 2..10).
+ * Sudoku 9x9 with the docs/design.md section 1 vocabulary (0 pad, 1 blank, digits 1..9 as ids 2..10).
  *
  * @example
  * const ids = sudokuTask.encodeInput(example); // Int32Array(81)

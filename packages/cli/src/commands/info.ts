@@ -16,7 +16,7 @@ import {
 import { defineCommand, UsageError } from '../command.js';
 import { closest } from '../format.js';
 
-/** Depths of CGAR's progressive depth curriculum (SPEC section 6). */
+/** Depths of CGAR's progressive depth curriculum (docs/design.md section 6). */
 const CURRICULUM: readonly (readonly [number, number])[] = [
   [2, 1],
   [4, 2],
