@@ -3,7 +3,7 @@
  * D=256, sequence 82, batch 64, on onnxruntime-node CPU, side by side with PyTorch eager on the
  * same shapes, plus a 2048^3 MatMul in the same process as this machine's practical peak.
  *
- *   npx tsx bench/graph/bench.ts [--iters 10] [--threads 2] [--no-torch]
+ *   npx tsx bench/graph/bench.ts [--iters 10] [--threads 2] [--no-torch] [--ep cpu|cuda|webgpu]
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,7 @@ import {
   TrainStepRunner,
 } from '@cgar/graph';
 import { seededRandom, twoBlockModel } from '@cgar/graph/testing';
+import { checkProvider, type ExecutionProvider, sessionOptions } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 
 const { values: args } = parseArgs({
@@ -30,8 +31,11 @@ const { values: args } = parseArgs({
     d: { type: 'string', default: '256' },
     batch: { type: 'string', default: '64' },
     'no-torch': { type: 'boolean', default: false },
+    ep: { type: 'string', default: 'cpu' },
   },
 });
+const ep = args.ep as ExecutionProvider;
+await checkProvider(ort, ep);
 const iters = Number(args.iters);
 const warmup = Number(args.warmup);
 const D = Number(args.d);
@@ -77,7 +81,7 @@ async function ours(threads: number) {
   const model = buildTrainStep(m.g, { loss: m.loss, optimizer: adamw({ beta2: 0.95, weightDecay: 0.1 }) });
   const flops = matmulFlops(m.g, { B });
   const runner = await TrainStepRunner.create(ort, model, undefined, {
-    sessionOptions: { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
+    sessionOptions: sessionOptions(ep, threads),
   });
   const rand = seededRandom(1);
   const ints = (lo: number, hi: number) =>
@@ -102,7 +106,7 @@ async function peak(threads: number) {
   const a = g.input('a', 'float32', [n, n]);
   const b = g.input('b', 'float32', [n, n]);
   const s = await GraphSession.create(ort, buildModel(g, { outputs: { c: matmul(a, b) } }), {
-    sessionOptions: { intraOpNumThreads: threads },
+    sessionOptions: sessionOptions(ep, threads),
   });
   const x = hostTensor('float32', [n, n], new Float32Array(n * n).fill(0.5));
   const times: number[] = [];

@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/runtime/bench.ts --checkpoint runs/sudoku/last.safetensors [--puzzles 256]
  *       [--file test.txt] [--batch 64] [--threads 1] [--raw] [--no-torch] [--out bench/results/runtime.json]
+ *       [--ep cpu|cuda|webgpu]   (the onnxruntime-node rows' execution provider)
  *
  * Without --checkpoint it runs on random cpu-tiny weights (a smoke test: nothing is solved).
  */
@@ -27,6 +28,8 @@ import {
 import { create as createNode } from '@cgar/runtime/node';
 import { create as createWeb } from '@cgar/runtime/web';
 import { encodePuzzle, generate, readPuzzleFile, type SudokuExample } from '@cgar/tasks';
+import { checkProvider, type ExecutionProvider } from '@cgar/trainer';
+import * as ort from 'onnxruntime-node';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,8 +42,11 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: '1' },
     'no-torch': { type: 'boolean', default: false },
     out: { type: 'string' },
+    ep: { type: 'string', default: 'cpu' },
   },
 });
+const ep = args.ep as ExecutionProvider;
+await checkProvider(ort, ep);
 const threshold = Number(args.threshold);
 const threads = Number(args.threads);
 const batchSize = Number(args.batch);
@@ -101,12 +107,15 @@ async function onnxRows(cfg: TrmConfig, params: TrmParams, data: SudokuExample[]
   const puzzles = data.map((e) => e.puzzle);
   const rows: Row[] = [];
   for (const [runtime, create] of [
-    ['onnxruntime-node cpu', createNode],
+    [`onnxruntime-node ${ep}`, createNode],
     ['onnxruntime-web wasm', createWeb],
   ] as const) {
     for (const mode of ['graph', 'host'] as const) {
       for (const halting of ['adaptive', 'fixed'] as const) {
         const solver = await create(models, {
+          ...(runtime.startsWith('onnxruntime-node') && ep !== 'cpu'
+            ? { executionProviders: [ep, 'cpu'] }
+            : {}),
           mode,
           threads,
           batchSize,

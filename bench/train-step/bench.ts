@@ -4,11 +4,24 @@
  * D=256, batch 64, MLP mixer, against PyTorch eager on the same shapes, in one run.
  *
  *   npx tsx bench/train-step/bench.ts [--iters 5] [--threads 2] [--dims 128,256]
+ *     [--preset sudoku-mlp] [--ep cpu|cuda|webgpu] [--torch-device cpu|cuda] [--out result.json]
+ *
+ * `--preset` times that preset's own config (its D) instead of `--dims`; `--ep` runs ours on that
+ * execution provider, `--torch-device cuda` the peer on the GPU (one run, threads do not apply).
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildTrainGraph, getPreset, initParams, seqLen } from '@cgar/export';
+import {
+  buildTrainGraph,
+  getPreset,
+  initParams,
+  type PresetName,
+  seqLen,
+  type TrmConfig,
+} from '@cgar/export';
 import { hostTensor, matmulFlops, TrainStepRunner } from '@cgar/graph';
+import { checkProvider, type ExecutionProvider, sessionOptions } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 
 const { values: args } = parseArgs({
@@ -19,8 +32,15 @@ const { values: args } = parseArgs({
     dims: { type: 'string', default: '128,256' },
     batch: { type: 'string', default: '64' },
     'no-torch': { type: 'boolean', default: false },
+    preset: { type: 'string' },
+    ep: { type: 'string', default: 'cpu' },
+    'torch-device': { type: 'string', default: 'cpu' },
+    out: { type: 'string' },
   },
 });
+const ep = args.ep as ExecutionProvider;
+await checkProvider(ort, ep);
+const torchDevice = args['torch-device']!;
 const iters = Number(args.iters);
 const warmup = Number(args.warmup);
 const B = Number(args.batch);
@@ -32,13 +52,18 @@ const DEPTHS = [
 ] as const;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+const configFor = (D: number): TrmConfig =>
+  args.preset
+    ? getPreset(args.preset as PresetName)
+    : { ...getPreset('cpu-large'), hidden: D, interMultiple: 256, heads: D / 64 };
+
 async function ours(D: number, n: number, T: number) {
-  const config = { ...getPreset('cpu-large'), hidden: D, interMultiple: 256, heads: D / 64 };
+  const config = configFor(D);
   const params = initParams(config, 0);
   const model = buildTrainGraph(config, params, { depth: { n, T } });
   const flops = matmulFlops(model.graph, { B });
   const runner = await TrainStepRunner.create(ort, model, params, {
-    sessionOptions: { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
+    sessionOptions: sessionOptions(ep, threads),
   });
   const S = seqLen(config);
   const rnd = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.5);
@@ -62,6 +87,7 @@ async function ours(D: number, n: number, T: number) {
 
 function torch(D: number, n: number, T: number, t: number): number | undefined {
   if (args['no-torch']) return undefined;
+  const cfg = configFor(D);
   const out = execFileSync(
     '/usr/bin/python3',
     [
@@ -80,6 +106,16 @@ function torch(D: number, n: number, T: number, t: number): number | undefined {
       String(iters),
       '--warmup',
       String(warmup),
+      '--device',
+      torchDevice,
+      '--prefix',
+      String(cfg.prefix),
+      '--heads',
+      String(cfg.heads),
+      '--inter-multiple',
+      String(cfg.interMultiple),
+      '--expansion',
+      String(cfg.expansion),
     ],
     { encoding: 'utf8' },
   );
@@ -87,20 +123,38 @@ function torch(D: number, n: number, T: number, t: number): number | undefined {
 }
 
 console.log(
-  `bench/train-step: batch ${B}, MLP mixer, P=1, interMultiple 256, ours with ${threads} threads, ${iters} iters (median)`,
+  `bench/train-step: batch ${B}, MLP mixer, ${args.preset ? `preset ${args.preset}` : 'P=1, interMultiple 256'}, ours on ${ep} with ${threads} threads, torch on ${torchDevice}, ${iters} iters (median)`,
 );
 console.log(
   '\n| D | depth | ours s/step | ours GFLOP/s | torch 1 thr s/step | torch 2 thr s/step | best torch / ours |',
 );
 console.log('|---|---|---|---|---|---|---|');
-for (const D of args.dims!.split(',').map(Number)) {
+const rows: Record<string, unknown>[] = [];
+const dims = args.preset ? [getPreset(args.preset as PresetName).hidden] : args.dims!.split(',').map(Number);
+for (const D of dims) {
   for (const [n, T] of DEPTHS) {
     const o = await ours(D, n, T);
     const t1 = torch(D, n, T, 1);
-    const t2 = torch(D, n, T, 2);
+    const t2 = torchDevice === 'cpu' ? torch(D, n, T, 2) : undefined;
+    rows.push({
+      D,
+      n,
+      T,
+      ep,
+      seconds: o.seconds,
+      gflops: o.flops / o.seconds / 1e9,
+      torchDevice,
+      torch1: t1,
+      torch2: t2,
+    });
     const best = Math.min(t1 ?? Infinity, t2 ?? Infinity);
     console.log(
       `| ${D} | (${n},${T}) | ${o.seconds.toFixed(3)} | ${(o.flops / o.seconds / 1e9).toFixed(1)} | ${t1?.toFixed(3) ?? 'n/a'} | ${t2?.toFixed(3) ?? 'n/a'} | ${Number.isFinite(best) ? (best / o.seconds).toFixed(2) : 'n/a'} |`,
     );
   }
 }
+if (args.out)
+  writeFileSync(
+    args.out,
+    `${JSON.stringify({ batch: B, preset: args.preset, ep, threads, iters, rows }, null, 2)}\n`,
+  );

@@ -47,25 +47,34 @@ def main():
     ap.add_argument('--expansion', type=int, default=4)
     ap.add_argument('--iters', type=int, default=5)
     ap.add_argument('--warmup', type=int, default=1)
+    ap.add_argument('--device', default='cpu', help='cpu or cuda')
     args = ap.parse_args()
+    dev = torch.device(args.device)
+    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
 
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
     cfg = trm.make_config(hidden=args.d, n=args.n, T=args.T, mixer=args.mixer, heads=args.heads,
                           prefix=args.prefix, interMultiple=args.inter_multiple, expansion=args.expansion)
     gen = torch.Generator().manual_seed(0)
-    params = {k: v.requires_grad_(k not in trm.FIXED) for k, v in trm.init_params(cfg, gen).items()}
+    # NOTE: drawn on the CPU (same values on every device), then moved; tensors made inside a
+    # step (rotary tables) land on the device by default.
+    init = trm.init_params(cfg, gen)
+    params = {k: v.to(dev).requires_grad_(k not in trm.FIXED) for k, v in init.items()}
     B, C = args.batch, cfg['cells']
-    tokens = torch.randint(1, 11, (B, C), generator=gen)
-    labels = torch.randint(2, 11, (B, C), generator=gen)
+    tokens = torch.randint(1, 11, (B, C), generator=gen).to(dev)
+    labels = torch.randint(2, 11, (B, C), generator=gen).to(dev)
+    torch.set_default_device(dev)
     w = torch.ones(B)
     opt = trm.make_adamw(params, lr=1e-4)
     y, z = (t.detach() for t in trm.initial_carry(params, cfg, B))
 
     times = []
     for step in range(args.warmup + args.iters):
+        sync()
         start = time.perf_counter()
         loss, y, z = trm.train_step(params, cfg, opt, tokens, labels, w, y, z)
+        sync()
         if step >= args.warmup:
             times.append(time.perf_counter() - start)
 
@@ -75,7 +84,7 @@ def main():
     applications = args.T * (args.n + 1) + 2 * (args.n + 1)  # SPEC 3 cost model
     flops = net_flops(cfg, B) * applications + 3 * heads
     print(json.dumps({
-        'peer': 'torch-eager', 'torch': torch.__version__, 'threads': args.threads, 'd': args.d,
+        'peer': 'torch-eager', 'torch': torch.__version__, 'device': args.device, 'threads': args.threads, 'd': args.d,
         'n': args.n, 'T': args.T, 'mixer': args.mixer, 'seq': S, 'batch': B,
         'interMultiple': args.inter_multiple, 'iters': args.iters, 'seconds_per_step': seconds,
         'flops_per_step': flops, 'gflops_per_second': flops / seconds / 1e9, 'final_loss': loss.item(),

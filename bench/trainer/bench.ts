@@ -6,7 +6,7 @@
  * weights, batch, steps, stage boundaries and threads; plus the peak RSS of each side, each measured
  * in its own process.
  *
- *   npx tsx bench/trainer/bench.ts [--preset cpu-small] [--batch 32] [--steps 60] [--threads 1,2]
+ *   npx tsx bench/trainer/bench.ts [--preset cpu-small] [--batch 32] [--steps 60] [--threads 1,2] [--ep cpu|cuda|webgpu]
  *
  * With `--repeat N` each side runs N times per thread count, interleaved, and the fastest run is
  * kept (a shared machine only ever slows a run down).
@@ -24,7 +24,7 @@ import { createCurriculum, paperSchedule } from '@cgar/curriculum';
 import { getPreset, initParams, type TrmConfig } from '@cgar/export';
 import { createWeighting } from '@cgar/supervision';
 import { generate, type SudokuExample } from '@cgar/tasks';
-import { Trainer } from '@cgar/trainer';
+import { type ExecutionProvider, Trainer } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 
 const { values: args } = parseArgs({
@@ -38,6 +38,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '0' },
     repeat: { type: 'string', default: '1' },
     child: { type: 'string' },
+    ep: { type: 'string', default: 'cpu' },
   },
 });
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -94,6 +95,7 @@ async function child(dir: string, threads: number): Promise<void> {
     batchSize: B,
     seed,
     threads,
+    ep: args.ep as ExecutionProvider,
     lr: { ...spec.lr, kind: 'constant' },
     ema: { decay: spec.ema, warmup: true },
     explore: spec.explore,
@@ -192,6 +194,8 @@ async function main(): Promise<void> {
         '--child',
         dir,
         ...tail,
+        '--ep',
+        args.ep!,
       ]);
       ours.set(t, fastest(ours.get(t), o));
       const p = runJson('/usr/bin/python3', [
