@@ -8,7 +8,8 @@ import { type Browser, chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareModel } from './scripts/prepare-model.js';
-import { EXAMPLES } from './src/puzzles.js';
+import { EXAMPLES, type Example } from './src/puzzles.js';
+import { ruleFor } from './src/rules.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const dist = join(root, 'dist');
@@ -85,19 +86,15 @@ describe.skipIf(!executablePath)('web solver in headless Chromium', () => {
     server?.close();
   });
 
-  it('solves a puzzle in headless Chromium with the answer the Node runtime gives', async () => {
-    const puzzle = EXAMPLES[0]![1];
+  it('solves a puzzle under each halting rule with the answer and steps the runtime gives, and replays it', async () => {
+    const info = JSON.parse(readFileSync(join(root, 'public', 'model', 'model.json'), 'utf8'));
+    const examples: Example[] = info.examples?.length ? info.examples : EXAMPLES;
+    const example = examples[0]!;
+    const puzzle = example.puzzle;
     // NOTE: onnxruntime-web in Node runs the same wasm kernels as the page. An untrained model is
     // chaotic over 16 steps, so only a trained one is also held to onnxruntime-node's answer.
     const bytes = readFileSync(modelPath);
-    const solver = await createWeb(bytes, { threads: 1 });
-    const [expected] = await solver.solve([puzzle]);
-    const info = JSON.parse(readFileSync(join(root, 'public', 'model', 'model.json'), 'utf8'));
-    if (info.trained) {
-      const [native] = await (await createNode(bytes)).solve([puzzle]);
-      expect([native!.grid, native!.steps]).toEqual([expected!.grid, expected!.steps]);
-    }
-    const page = await browser.newPage({ viewport: { width: 820, height: 760 } });
+    const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
     const requests: string[] = [];
     const errors: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
@@ -105,19 +102,48 @@ describe.skipIf(!executablePath)('web solver in headless Chromium', () => {
     await page.goto(`${url}?delay=0`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 0 });
     await page.selectOption('#examples', puzzle);
+    const seen: Record<string, number> = {};
+    for (const rule of ['learned', 'stable', 'verified', 'fixed'] as const) {
+      const halting = ruleFor(rule, info.threshold ?? 0);
+      const solver = await createWeb({ step: bytes }, { threads: 1, halting });
+      const [expected] = await solver.solve([puzzle]);
+      if (info.trained) {
+        const [native] = await (await createNode({ step: bytes }, { halting })).solve([puzzle]);
+        expect([native!.grid, native!.steps]).toEqual([expected!.grid, expected!.steps]);
+      }
+      await page.selectOption('#rule', rule);
+      await page.click('#solve');
+      await page.waitForSelector('body[data-state="done"]', { timeout: 0 });
+      const shown = await page.$$eval('#grid .cell', (cells) =>
+        cells.map((c) => c.textContent || '.').join(''),
+      );
+      const body = await page.evaluate(() => ({ ...document.body.dataset }));
+      expect(body.grid, rule).toBe(expected!.grid);
+      expect(Number(body.steps), rule).toBe(expected!.steps);
+      const merged = Array.from(expected!.grid, (ch, i) => (puzzle[i] === '.' ? ch : puzzle[i])).join('');
+      expect(shown, rule).toBe(merged);
+      expect(await page.textContent('#step')).toBe(`${expected!.steps} / ${solver.maxSteps}`);
+      expect(JSON.parse(body.qhalt!)).toHaveLength(expected!.steps);
+      expect(await page.$$('#chart polyline')).toHaveLength(1);
+      if (rule === 'fixed') expect(expected!.steps).toBe(solver.maxSteps);
+      if (example.solution) {
+        const wrong = await page.$$eval('#grid .cell.wrong', (cells) => cells.length);
+        const expectWrong = Array.from(expected!.grid).filter((ch, i) => ch !== example.solution![i]).length;
+        expect(wrong, rule).toBe(expectWrong);
+      }
+      seen[rule] = expected!.steps;
+      await solver.release();
+    }
+    // NOTE: the replay slider shows any earlier step of the last solve.
+    await page.fill('#replay', '1');
+    await page.dispatchEvent('#replay', 'input');
+    expect(await page.textContent('#step')).toBe(`1 / 16`);
+    expect(await page.textContent('#replay-text')).toBe(`step 1 of ${seen.fixed}`);
+    await page.selectOption('#rule', 'learned');
     await page.click('#solve');
     await page.waitForSelector('body[data-state="done"]', { timeout: 0 });
-    const shown = await page.$$eval('#grid .cell', (cells) =>
-      cells.map((c) => c.textContent || '.').join(''),
-    );
-    const body = await page.evaluate(() => ({ ...document.body.dataset }));
     await page.screenshot({ path: join(root, 'screenshot.png'), fullPage: true });
     expect(errors).toEqual([]);
-    expect(body.grid).toBe(expected!.grid);
-    expect(Number(body.steps)).toBe(expected!.steps);
-    const merged = Array.from(expected!.grid, (ch, i) => (puzzle[i] === '.' ? ch : puzzle[i])).join('');
-    expect(shown).toBe(merged);
-    expect(await page.textContent('#step')).toBe(`${expected!.steps} / ${solver.maxSteps}`);
     expect(requests.every((r) => r.startsWith(url))).toBe(true);
   });
 });

@@ -139,7 +139,7 @@ describe.skipIf(!executablePath)(
     });
 
     it('the web solver gives the same answer and steps on WebGPU as on wasm', async () => {
-      const puzzle = EXAMPLES[0]![1];
+      const puzzle = EXAMPLES[0]!.puzzle;
       const answers: Record<string, unknown>[] = [];
       for (const query of ['?delay=0', '?delay=0&ep=webgpu']) {
         const { page, errors } = await open(query);
