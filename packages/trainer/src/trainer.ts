@@ -12,7 +12,7 @@ import {
 import { GraphSession, type HostTensor, hostTensor, type OrtModule, type TrainStepModel } from '@cgar/graph';
 import { createLoader, createRng, type Loader, type LoaderState, type Rng, type RngState } from '@cgar/tasks';
 import { Ema } from './ema.js';
-import { type EvalMetrics, type EvalOptions, evaluate } from './evaluate.js';
+import { type EvalOptions, type EvalResult, evaluate } from './evaluate.js';
 import { optionProblems, type TrainerOptions } from './options.js';
 import type { JsonValue, StepContext, TrainerPlugin } from './plugin.js';
 import { checkProvider, sessionOptions } from './providers.js';
@@ -288,10 +288,10 @@ export class Trainer {
   }
 
   /** Evaluates the EMA weights (or the raw ones) at full depth on held-out puzzles. */
-  async evaluate(
+  async evaluate<O extends EvalOptions & { raw?: boolean }>(
     examples: Parameters<typeof evaluate>[3],
-    options: EvalOptions & { raw?: boolean } = {},
-  ): Promise<EvalMetrics> {
+    options: O = {} as O,
+  ): Promise<EvalResult<O>> {
     const weights = options.raw || !this.ema ? this.params : (this.ema.values as TrmParams);
     return evaluate(this.ort, this.config, weights, examples, {
       sessionOptions: sessionOptions(this.options.ep ?? 'cpu', this.options.threads),
