@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { haltingSection, type WindowRecord } from './report-halting.js';
 import { METRICS_FILE } from './run.js';
 import { readJsonLines } from './run-folder.js';
 import { type Band, barChart, escapeHtml, htmlPage, lineChart } from './svg.js';
@@ -54,16 +55,20 @@ function sanitize<T extends StepRecord | EvalRecord>(r: T): T {
 export function readMetrics(
   runDir: string,
   options: { onWarning?: (message: string) => void } = {},
-): { steps: StepRecord[]; evals: EvalRecord[] } {
+): { steps: StepRecord[]; evals: EvalRecord[]; windows: WindowRecord[] } {
   const path = join(runDir, METRICS_FILE);
   if (!existsSync(path))
     throw new Error(`readMetrics: ${path} does not exist; pass the --out folder of a cgar train run`);
-  const records = readJsonLines<StepRecord | EvalRecord>(path, options.onWarning)
-    .filter((r) => r !== null && typeof r === 'object' && (r.type === 'step' || r.type === 'eval'))
+  const all = readJsonLines<StepRecord | EvalRecord | WindowRecord>(path, options.onWarning).filter(
+    (r) => r !== null && typeof r === 'object',
+  );
+  const records = all
+    .filter((r): r is StepRecord | EvalRecord => r.type === 'step' || r.type === 'eval')
     .map(sanitize);
   return {
     steps: records.filter((r): r is StepRecord => r.type === 'step'),
     evals: records.filter((r): r is EvalRecord => r.type === 'eval'),
+    windows: all.filter((r): r is WindowRecord => r.type === 'window'),
   };
 }
 
@@ -102,7 +107,7 @@ export function renderReport(
   runDir: string,
   options: { onWarning?: (message: string) => void } = {},
 ): string {
-  const { steps, evals } = readMetrics(runDir, options);
+  const { steps, evals, windows } = readMetrics(runDir, options);
   // NOTE: smoothed once and thinned, so the report stays linear in the number of steps.
   const loss = smooth(steps.map((r) => r.loss));
   const lm = smooth(steps.map((r) => r.lm));
@@ -168,6 +173,6 @@ export function renderReport(
     : '<p>No evaluation yet.</p>';
   return htmlPage(
     `CGAR run: ${runDir}`,
-    `${table}${charts.join('\n')}<h2>run.json</h2><pre>${escapeHtml(run)}</pre>`,
+    `${table}${charts.join('\n')}${haltingSection(steps, evals, windows)}<h2>run.json</h2><pre>${escapeHtml(run)}</pre>`,
   );
 }
