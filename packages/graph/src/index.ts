@@ -4,7 +4,7 @@ export { allocate, bytesPerElement, DTYPES, hostTensor, isFloat, sizeOf } from '
 export { matmulFlops } from './flops.js';
 export type { Attr, Attrs, OpDef, Operand, ParamOptions, ValueInfo, ValueKind, VjpContext } from './graph.js';
 export { emit, emit1, Graph, Node, Value } from './graph.js';
-export { readModelMetadata } from './metadata.js';
+export { type ModelScan, readModelMetadata, scanModel } from './metadata.js';
 export {
   bceWithLogits,
   type CrossEntropyOptions,

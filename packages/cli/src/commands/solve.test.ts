@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHaltingGraph, buildStepGraph, getPreset, initParams } from '@cgar/export';
+import { buildModel, Graph, type Value } from '@cgar/graph';
 import { generate } from '@cgar/tasks';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main.js';
@@ -109,6 +110,39 @@ describe('cgar solve', () => {
     const threads = await run('solve', '-m', haltingPath, '--threads', '100000', line(examples[0]!.puzzle));
     expect(threads.code).toBe(2);
     expect(threads.stderr).toContain('--threads 100000 is more than 4 times');
+  });
+
+  it('refuses hostile or broken model files before serving them', async () => {
+    const good = buildHaltingGraph(cfg, params).bytes;
+    const write = (name: string, bytes: Uint8Array) => {
+      writeFileSync(join(dir, name), bytes);
+      return join(dir, name);
+    };
+    const solveWith = (path: string) => run('solve', '-m', path, line(examples[0]!.puzzle));
+    // a cut-off file is named as truncated (it used to read as "no cgar.graph metadata")
+    const cut = await solveWith(write('cut.onnx', good.subarray(0, good.length - 40)));
+    expect([cut.code, cut.stderr]).toEqual([1, expect.stringMatching(/cut\.onnx: .*the file is truncated/)]);
+    // weights that are NaN
+    const nanParams = initParams(cfg, 1);
+    nanParams.get('inner.lm_head.weight')!.data[0] = Number.NaN;
+    const nan = await solveWith(write('nan.onnx', buildHaltingGraph(cfg, nanParams).bytes));
+    expect(nan.stderr).toMatch(/nan\.onnx: weights hold NaN or infinite values \(.*inner\.lm_head\.weight/);
+    // metadata claiming a huge model (300,000,000-wide initial state) is refused before any allocation
+    const g = new Graph('fake');
+    const tokens = g.input('tokens', 'int64', ['B', 81]);
+    const fake = (config: object, outputs: Record<string, Value>) =>
+      buildModel(g, { outputs, metadata: { 'cgar.graph': 'halting', 'cgar.config': JSON.stringify(config) } })
+        .bytes;
+    const huge = await solveWith(
+      write('huge.onnx', fake({ ...cfg, hidden: 300_000_000 }, { predictions: tokens })),
+    );
+    expect(huge.stderr).toMatch(
+      /huge\.onnx: its cgar\.config is not a valid config .*hidden is 300000000, expected at most/,
+    );
+    // outputs of the wrong shape
+    const narrow = g.input('narrow', 'int64', ['B', 10]);
+    const shape = await solveWith(write('shape.onnx', fake(cfg, { predictions: narrow })));
+    expect(shape.stderr).toMatch(/shape\.onnx: its 'predictions' output is \[B, 10\], expected \[B, 81\]/);
   });
 
   it('fails with the runtime error when the mode lacks its model', async () => {

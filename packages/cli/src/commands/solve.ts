@@ -2,6 +2,7 @@ import type { SolveResult, SolverOptions } from '@cgar/runtime/node';
 import { formatGrid, givensConflict, isValidSolution, parseGrid, readPuzzleGrids } from '@cgar/tasks';
 import { defineCommand, type Io, UsageError } from '../command.js';
 import { choiceFlag, numberFlag, threadsFlag } from '../flags.js';
+import { checkModelFile } from '../model-check.js';
 
 const BATCH = 256;
 
@@ -73,6 +74,7 @@ export const solve = defineCommand({
       : [parseGrid(positionals[0]!)];
     const clash = values.file ? undefined : givensConflict(puzzles[0]!);
     if (clash) throw new UsageError(`PUZZLE has no solution: ${clash}`);
+    for (const path of values.model) checkModelFile(path);
     // NOTE: loaded on use, so other commands start without the native onnxruntime binding.
     const { create } = await import('@cgar/runtime/node');
     if (ep !== 'cpu') {

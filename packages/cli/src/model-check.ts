@@ -1,0 +1,74 @@
+import { readFileSync, statSync } from 'node:fs';
+import { validateConfig } from '@cgar/export';
+import { readModelMetadata, scanModel } from '@cgar/graph';
+
+/** Larger than any model `cgar export` makes of the presets, by far. */
+const MAX_MODEL_BYTES = 2 ** 31;
+
+/**
+ * Checks an exported model file before it is served, reading only its protobuf fields: it must be
+ * complete (a cut-off file is named as truncated), carry a valid `cgar.config` (sizes bounded),
+ * initial states of the config's width, outputs of the shapes the solver reads, and finite weights.
+ *
+ * @example
+ * checkModelFile('model.onnx'); // throws an Error naming the file and every problem
+ */
+export function checkModelFile(path: string): void {
+  const failure = (problems: string[]) =>
+    new Error(`${path}: ${problems.join('; ')}; export it again with 'cgar export'`);
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (e) {
+    throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (size > MAX_MODEL_BYTES) throw failure([`it is ${size} bytes, more than any cgar model`]);
+  const bytes = new Uint8Array(readFileSync(path));
+  let meta: Record<string, string>;
+  let scan: ReturnType<typeof scanModel>;
+  try {
+    meta = readModelMetadata(bytes);
+    scan = scanModel(bytes);
+  } catch (e) {
+    throw failure([(e as Error).message.replace(/^\w+: /, '')]);
+  }
+  const kind = meta['cgar.graph'];
+  if (kind !== 'halting' && kind !== 'step') return; // NOTE: the runtime names this case itself.
+  let config: ReturnType<typeof validateConfig>;
+  try {
+    config = validateConfig(JSON.parse(meta['cgar.config'] ?? 'null'));
+  } catch (e) {
+    throw failure([`its cgar.config is not a valid config (${(e as Error).message.replace(/\n\s*/g, ' ')})`]);
+  }
+  const problems: string[] = [];
+  for (const key of ['cgar.h_init', 'cgar.l_init']) {
+    const text = meta[key];
+    if (text === undefined) continue;
+    // NOTE: bounded before parsing: each value takes at most ~25 characters of JSON.
+    const values = text.length <= 32 * config.hidden + 2 ? safeJson(text) : undefined;
+    if (!Array.isArray(values) || values.length !== config.hidden || !values.every(Number.isFinite))
+      problems.push(`${key} is not ${config.hidden} finite numbers (the config's hidden size)`);
+  }
+  const want: Record<string, (number | string)[]> =
+    kind === 'halting' ? { predictions: ['B', config.cells] } : { logits: ['B', config.cells, config.vocab] };
+  for (const [name, dims] of Object.entries(want)) {
+    const out = scan.outputs.find((o) => o.name === name);
+    if (!out) problems.push(`it has no '${name}' output`);
+    else if (
+      out.dims.length !== dims.length ||
+      dims.some((d, i) => typeof d === 'number' && typeof out.dims[i] === 'number' && out.dims[i] !== d)
+    )
+      problems.push(`its '${name}' output is [${out.dims.join(', ')}], expected [${dims.join(', ')}]`);
+  }
+  if (scan.nonFinite.length)
+    problems.push(`weights hold NaN or infinite values (${scan.nonFinite.slice(0, 5).join(', ')})`);
+  if (problems.length) throw failure(problems);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
