@@ -9,7 +9,7 @@
 # 3. onnxruntime-node's CUDA provider, installed by its own install script (npm 11 skips it).
 # 4. `cgar train --ep cuda`, same config and seed, against the CPU run (losses and parameters).
 # 5. bench/train-step: sudoku-mlp (D=512) train-step time at depths (2,1), (4,2), (6,3) on CUDA,
-#    against PyTorch on CUDA when `python3 -c 'import torch'` finds a GPU.
+#    against PyTorch on CUDA when `$PYTHON -c 'import torch'` finds a GPU (PYTHON: python3 on PATH).
 # 6. bench/runtime: @cgar/runtime puzzles per second on CUDA (CHECKPOINT=path for a trained model).
 # Writes one JSON file with every figure, the machine and the status; exits 0 when all passed,
 # 3 where a GPU piece is missing (the message names it and how to get it), 1 on other failures.
@@ -20,6 +20,8 @@ OUT=${1:-bench/results/gpu/check.json}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cgar-gpu-XXXXXX")
 STAGE=start
 TSX=(npx --no-install tsx)
+# NOTE: the Python whose torch (and nvidia-* wheels) to use; bench/train-step reads PYTHON too.
+export PYTHON=${PYTHON:-$(command -v python3 || echo /usr/bin/python3)}
 CGAR=("${TSX[@]}" packages/cli/src/bin.ts)
 
 say() { printf '\n== %s\n' "$*" >&2; }
@@ -70,7 +72,7 @@ node -e 'const [n, d, m] = process.argv[1].split(", "); console.log(JSON.stringi
 STAGE=cuda-libraries
 say "CUDA 12 and cuDNN 9 libraries"
 # NOTE: PyTorch's pip wheels bring CUDA 12 and cuDNN 9 as nvidia-* packages; use them when present.
-if NV=$(python3 -c 'import nvidia, os; print(os.path.dirname(nvidia.__path__[0]) + "/nvidia")' 2>/dev/null); then
+if NV=$("$PYTHON" -c 'import nvidia, os; print(os.path.dirname(nvidia.__path__[0]) + "/nvidia")' 2>/dev/null); then
   for d in "$NV"/*/lib; do LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; done
   export LD_LIBRARY_PATH
 fi
@@ -108,7 +110,7 @@ say "cgar train --ep cuda against the CPU run"
 STAGE=train-step
 say "bench/train-step: sudoku-mlp (D=512) on CUDA"
 TORCH=(--no-torch)
-if python3 -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+if "$PYTHON" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
   TORCH=(--torch-device cuda)
 else
   echo "PyTorch with CUDA not found: ours only" >&2

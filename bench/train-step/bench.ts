@@ -89,7 +89,7 @@ function torch(D: number, n: number, T: number, t: number): number | undefined {
   if (args['no-torch']) return undefined;
   const cfg = configFor(D);
   const out = execFileSync(
-    '/usr/bin/python3',
+    process.env.PYTHON ?? '/usr/bin/python3',
     [
       'bench/train-step/torch_peer.py',
       '--d',
