@@ -120,6 +120,14 @@ describe('metrics and temporary files', () => {
     expect(again.lastEval?.exact).toBeTypeOf('number');
   });
 
+  it('a run folder that cannot be made is named in the error', async () => {
+    const file = join(fresh(), 'a-file');
+    writeFileSync(file, '');
+    await expect(runTraining(ort, options(join(file, 'run')))).rejects.toThrow(
+      /cannot create the run folder .*a-file\/run: ENOTDIR/,
+    );
+  });
+
   it('temporary files left by a killed writer are removed when a run takes the folder', async () => {
     const dir = fresh();
     writeFileSync(join(dir, 'checkpoint.safetensors.tmp-999999-abcdef'), 'partial');
