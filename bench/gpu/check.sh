@@ -20,7 +20,7 @@ OUT=${1:-bench/results/gpu/check.json}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cgar-gpu-XXXXXX")
 STAGE=start
 TSX=(npx --no-install tsx)
-# NOTE: the Python whose torch (and nvidia-* wheels) to use; bench/train-step reads PYTHON too.
+# NOTE: the Python whose torch (and nvidia-* wheels) to use, also for bench/train-step's peer.
 export PYTHON=${PYTHON:-$(command -v python3 || echo /usr/bin/python3)}
 CGAR=("${TSX[@]}" packages/cli/src/bin.ts)
 
@@ -111,7 +111,7 @@ STAGE=train-step
 say "bench/train-step: sudoku-mlp (D=512) on CUDA"
 TORCH=(--no-torch)
 if "$PYTHON" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
-  TORCH=(--torch-device cuda)
+  TORCH=(--torch-device cuda --python "$PYTHON")
 else
   echo "PyTorch with CUDA not found: ours only" >&2
 fi

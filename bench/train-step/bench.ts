@@ -4,7 +4,7 @@
  * D=256, batch 64, MLP mixer, against PyTorch eager on the same shapes, in one run.
  *
  *   npx tsx bench/train-step/bench.ts [--iters 5] [--threads 2] [--dims 128,256]
- *     [--preset sudoku-mlp] [--ep cpu|cuda|webgpu] [--torch-device cpu|cuda] [--out result.json]
+ *     [--preset sudoku-mlp] [--ep cpu|cuda|webgpu] [--torch-device cpu|cuda] [--python PATH] [--out result.json]
  *
  * `--preset` times that preset's own config (its D) instead of `--dims`; `--ep` runs ours on that
  * execution provider, `--torch-device cuda` the peer on the GPU (one run, threads do not apply).
@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     preset: { type: 'string' },
     ep: { type: 'string', default: 'cpu' },
     'torch-device': { type: 'string', default: 'cpu' },
+    python: { type: 'string', default: '/usr/bin/python3' },
     out: { type: 'string' },
   },
 });
@@ -89,7 +90,7 @@ function torch(D: number, n: number, T: number, t: number): number | undefined {
   if (args['no-torch']) return undefined;
   const cfg = configFor(D);
   const out = execFileSync(
-    process.env.PYTHON ?? '/usr/bin/python3',
+    args.python!,
     [
       'bench/train-step/torch_peer.py',
       '--d',
