@@ -76,7 +76,7 @@ export async function runTraining(ort: OrtModule, options: RunOptions): Promise<
   } catch (e) {
     // NOTE: a failed append (a full disk: ENOSPC) names no file; say where, and what is safe.
     const err = e as NodeJS.ErrnoException;
-    if (err?.code && err.path === undefined)
+    if (err?.syscall && err.path === undefined)
       throw new Error(
         `runTraining: writing in the run folder ${options.outDir} failed (${err.message}); its checkpoint is the last complete one, and --resume drops a torn metrics line`,
         { cause: e },
