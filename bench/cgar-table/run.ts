@@ -9,27 +9,33 @@
  * Finished runs (final evaluation present) are skipped and interrupted ones resume from their
  * checkpoint, so the same command continues after Ctrl-C or a crash. See README.md.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
-import { checkProvider, NonFiniteLossError, runTraining } from '@cgar/trainer';
-import * as ort from 'onnxruntime-node';
-import { Flags, orExit, parseFlags } from './args.js';
 import {
-  analyticalBound,
-  type BenchConfig,
+  type BenchData,
+  benchData,
   CONFIG_NAMES,
   CONFIGS,
   type ConfigName,
-  isConfigName,
-  pluginsFor,
-} from './configs.js';
-import { benchData, type DataSpec } from './data.js';
-import { type RunId, splitRuns } from './jobs.js';
-import { accuracySvg, htmlReport } from './report.js';
-import { type RunSummary, summarizeConfigs, summarizeRun } from './summary.js';
-import { markdownTable, type TableHeader } from './table.js';
+  connectRedis,
+  type DataSpec,
+  enqueue,
+  type RunSpec,
+  type RunSummary,
+  startLocalRedis,
+  summarizeRun,
+  type TableHeader,
+  type TrainJob,
+  type TrainOutcome,
+  trainRun,
+  waitForJobs,
+  writeTableFiles,
+} from '@cgar/sweep';
+import { checkProvider } from '@cgar/trainer';
+import * as ort from 'onnxruntime-node';
+import { Flags, orExit, parseFlags } from './args.js';
 
 const HELP = `usage: npx tsx bench/cgar-table/run.ts [flags]
   --preset NAME        model preset (cpu-small)          --steps N        optimizer steps per run (800)
@@ -41,13 +47,14 @@ const HELP = `usage: npx tsx bench/cgar-table/run.ts [flags]
   --data-seed S        seed of the data set (1)          --threads T      onnxruntime intra-op threads
   --ep cpu|cuda|webgpu (cpu)                             --out DIR        (bench/results/cgar-table)
   --configs LIST       subset of ${CONFIG_NAMES.join(',')}
-  --jobs J             runs trained at once, each in its own process (1); give each --threads 1`;
+  --jobs J             runs trained at once: a local redis-server and J worker processes pulling
+                       the runs from a BullMQ queue (1: in this process); give each --threads 1`;
 
 const values = orExit(() =>
   parseFlags(
     [
       ...['preset', 'steps', 'batch', 'lr', 'warmup', 'eval-every', 'seeds', 'other-seeds', 'train', 'test'],
-      ...['min-givens', 'max-givens', 'data-seed', 'threads', 'ep', 'out', 'configs', 'jobs', 'runs'],
+      ...['min-givens', 'max-givens', 'data-seed', 'threads', 'ep', 'out', 'configs', 'jobs'],
     ],
     ['require-search', 'help'],
   ),
@@ -70,8 +77,6 @@ const threads = values.threads === undefined ? undefined : f.int('threads', 1);
 const ep = f.choice('ep', ['cpu', 'cuda', 'webgpu'] as const, 'cpu');
 const configs = f.list('configs', CONFIG_NAMES, CONFIG_NAMES);
 const jobs = f.int('jobs', 1);
-// NOTE: `--runs config:seed,...` is how a `--jobs` parent hands a child its share; not in --help.
-const only = typeof values.runs === 'string' ? parseRuns(values.runs) : undefined;
 const data: DataSpec = {
   seed: f.int('data-seed', 1, 0),
   train: f.int('train', 1000),
@@ -86,15 +91,10 @@ orExit(() => f.done());
 const out = typeof values.out === 'string' ? values.out : join('bench', 'results', 'cgar-table');
 const seedsOf = (c: ConfigName) => (CONFIGS[c].main ? seeds : otherSeeds);
 
-function parseRuns(text: string): RunId[] {
-  return text.split(',').map((item) => {
-    const [config = '', seed = ''] = item.split(':');
-    if (!isConfigName(config) || !/^\d+$/.test(seed)) {
-      f.problem(`--runs takes config:seed pairs such as baseline:0, got '${item}'`);
-      return { config: 'baseline', seed: 0 };
-    }
-    return { config, seed: Number(seed) };
-  });
+/** One training run of the table. */
+interface RunId {
+  readonly config: ConfigName;
+  readonly seed: number;
 }
 
 /**
@@ -110,8 +110,8 @@ function plannedRuns(): RunId[] {
   return runs;
 }
 
-/** Everything that must match for a stored run to count in this table. */
-const fingerprint = (config: ConfigName, seed: number) => ({
+/** Everything that must match for a stored run to count in this table (`bench` in its run.json). */
+const fingerprint = (config: ConfigName, seed: number): RunSpec => ({
   config,
   seed,
   preset: preset.name,
@@ -126,85 +126,21 @@ const fingerprint = (config: ConfigName, seed: number) => ({
   threads: threads ?? null,
 });
 
-/** Throws when `runDir` holds a run made with other settings (mixing them would corrupt the table). */
-function checkStored(runDir: string, want: Record<string, unknown>): void {
-  const path = join(runDir, 'run.json');
-  if (!existsSync(path)) return;
-  const have = (JSON.parse(readFileSync(path, 'utf8')) as { bench?: Record<string, unknown> }).bench ?? {};
-  const differ = Object.keys(want)
-    .filter((k) => JSON.stringify(have[k]) !== JSON.stringify(want[k]))
-    .map((k) => `${k} was ${JSON.stringify(have[k])}, now ${JSON.stringify(want[k])}`);
-  if (differ.length) {
-    throw new Error(
-      `cgar-table: ${runDir} holds a run made with other settings (${differ.join('; ')}); ` +
-        'repeat the original flags, pass another --out, or delete that folder',
-    );
-  }
-}
+const runJob = ({ config, seed }: RunId): TrainJob => ({
+  kind: 'train',
+  runDir: join(out, 'runs', `${config}-s${seed}`),
+  dataDir: join(out, 'data'),
+  spec: fingerprint(config, seed),
+});
 
 /** Runs that stopped on a NaN or infinite loss: reported in the table header, the others go on. */
 const failed: string[] = [];
 
-async function train(config: ConfigName, seed: number, d: ReturnType<typeof benchData>, signal: AbortSignal) {
-  try {
-    await trainOnce(config, seed, d, signal);
-  } catch (e) {
-    if (!(e instanceof NonFiniteLossError)) throw e;
-    failed.push(`${config} s${seed}: ${e.message}`);
-    console.error(`[${config} s${seed}] ${e.message}`);
-  }
+function noteOutcome(outcome: TrainOutcome | undefined): void {
+  if (outcome?.status === 'diverged' && outcome.message) failed.push(outcome.message);
 }
 
-async function trainOnce(
-  config: ConfigName,
-  seed: number,
-  d: ReturnType<typeof benchData>,
-  signal: AbortSignal,
-) {
-  const runDir = join(out, 'runs', `${config}-s${seed}`);
-  const bench = fingerprint(config, seed);
-  checkStored(runDir, bench);
-  if (summarizeRun(runDir, config, seed, steps)) {
-    console.error(`[${config} s${seed}] done before, skipped`);
-    return;
-  }
-  const tag = `[${config} s${seed}]`;
-  const every = Math.max(1, Math.floor(steps / 20));
-  const result = await runTraining(ort, {
-    config: preset.config,
-    train: d.train,
-    test: d.test,
-    steps,
-    batchSize: batch,
-    seed,
-    lr: { lr, warmup },
-    plugins: pluginsFor(config, preset.config, steps),
-    trainHalt: (CONFIGS[config] as BenchConfig).trainHalt,
-    weightHalting: (CONFIGS[config] as BenchConfig).weightHalting,
-    evalRaw: true,
-    ep,
-    threads,
-    outDir: runDir,
-    resume: true,
-    evalEvery,
-    checkpointEvery: evalEvery,
-    signal,
-    describe: { bench },
-    onStep: (m, p) => {
-      if (p.step % every === 0)
-        console.error(
-          `${tag} ${p.step}/${p.total} n=${m.n} T=${m.T} loss ${p.loss.toFixed(3)} ${p.stepsPerSecond.toFixed(2)} it/s ETA ${Math.round(p.etaSeconds)} s`,
-        );
-    },
-    onEval: (e) =>
-      console.error(
-        `${tag} eval @${e.step}: exact ${(100 * e.exact).toFixed(1)}% cell ${(100 * e.cell).toFixed(1)}% halting: exact ${(100 * e.exactAdaptive).toFixed(1)}% in ${e.meanSteps.toFixed(2)} steps`,
-      ),
-  });
-  await result.trainer.release();
-}
-
-function header(d: ReturnType<typeof benchData>): TableHeader {
+function header(d: BenchData): TableHeader {
   const c = preset.config;
   const cpu = cpus();
   const m = d.manifests.test;
@@ -231,26 +167,14 @@ function header(d: ReturnType<typeof benchData>): TableHeader {
   };
 }
 
-function writeOutputs(d: ReturnType<typeof benchData>): void {
+function writeOutputs(d: BenchData): void {
   const runs: RunSummary[] = [];
   for (const config of configs)
     for (let seed = 0; seed < seedsOf(config); seed++) {
       const r = summarizeRun(join(out, 'runs', `${config}-s${seed}`), config, seed, steps);
       if (r) runs.push(r);
     }
-  const bounds = Object.fromEntries(configs.map((c) => [c, analyticalBound(c, preset.config)]));
-  const rows = summarizeConfigs(runs, configs, bounds);
-  const h = header(d);
-  const write = (name: string, text: string) => {
-    // NOTE: the pid keeps `--jobs` children that finish together off each other's temporary file.
-    const tmp = join(out, `${name}.${process.pid}.tmp`);
-    writeFileSync(tmp, text);
-    renameSync(tmp, join(out, name));
-  };
-  write('table.md', markdownTable(rows, h));
-  write('report.html', htmlReport(rows, runs, h));
-  write('accuracy.svg', accuracySvg(rows));
-  write('results.json', `${JSON.stringify({ header: h, rows, runs }, null, 1)}\n`);
+  writeTableFiles(out, runs, configs, preset.config, header(d));
 }
 
 async function main(): Promise<number> {
@@ -262,15 +186,14 @@ async function main(): Promise<number> {
     console.error('\ninterrupted: checkpointing the current run; rerun the same command to continue');
     controller.abort();
   });
-  if (jobs > 1 && !only) {
-    await runChildren(controller.signal);
+  if (jobs > 1) {
+    await runOnQueue(d, controller.signal);
   } else {
-    for (const { config, seed } of only ?? plannedRuns()) {
+    for (const run of plannedRuns()) {
       if (controller.signal.aborted) break;
-      await train(config, seed, d, controller.signal);
+      noteOutcome(await trainRun(ort, runJob(run), { data: d, signal: controller.signal }));
       writeOutputs(d);
     }
-    if (only) return controller.signal.aborted ? 130 : 0;
   }
   writeOutputs(d);
   console.log(readFileSync(join(out, 'table.md'), 'utf8'));
@@ -279,33 +202,71 @@ async function main(): Promise<number> {
 }
 
 /**
- * Trains the planned runs `jobs` at a time: each child process gets a fixed list (`--runs`), split
- * so the lists take about equally long (see `splitRuns`), and trains it in order. A SIGINT reaches
- * the children, which checkpoint and stop; rerunning the command resumes them.
+ * Trains the planned runs `jobs` at a time through the queue `cgar sweep` uses: a private
+ * redis-server on a free loopback port, the runs as jobs (in seed-major order; job id = run id)
+ * and `jobs` worker processes (`cgar worker`) that each take the next waiting run when they finish
+ * one. A SIGINT reaches the workers, which checkpoint and give their runs back; rerunning the
+ * command resumes them. The table is rewritten after every finished run.
  */
-async function runChildren(signal: AbortSignal): Promise<void> {
-  const shares = splitRuns(plannedRuns(), jobs, (r) => 1 / analyticalBound(r.config, preset.config));
-  const argv = process.argv
-    .slice(2)
-    .filter((a, i, all) => a !== '--jobs' && all[i - 1] !== '--jobs' && !a.startsWith('--jobs='));
-  const script = process.argv[1] ?? '';
-  const exits = shares
-    .filter((share) => share.length)
-    .map((share) => {
-      const list = share.map((r) => `${r.config}:${r.seed}`).join(',');
-      console.error(`cgar-table: one process trains ${list}`);
-      const child = spawn(process.execPath, [...process.execArgv, script, ...argv, '--runs', list], {
-        stdio: ['ignore', 'inherit', 'inherit'],
+async function runOnQueue(d: BenchData, signal: AbortSignal): Promise<void> {
+  const redis = await startLocalRedis();
+  const workers: ChildProcess[] = [];
+  const connection = await connectRedis(redis.url);
+  try {
+    const planned = plannedRuns().map((r) => ({ id: `${r.config}-s${r.seed}`, data: runJob(r) }));
+    await enqueue(connection, 'cgar-table', planned);
+    const cli = join('packages', 'cli', 'src', 'bin.ts');
+    // NOTE: stops waiting on a SIGINT, or when every worker has exited (crashed) with runs left.
+    const stop = new AbortController();
+    signal.addEventListener('abort', () => stop.abort(), { once: true });
+    let alive = 0;
+    for (let j = 0; j < jobs; j++) {
+      const child = spawn(
+        process.execPath,
+        [...process.execArgv, cli, 'worker', '--redis', redis.url, '--queue', 'cgar-table'],
+        { stdio: ['ignore', 'inherit', 'inherit'] },
+      );
+      alive++;
+      child.on('exit', () => {
+        if (--alive === 0) stop.abort();
       });
-      signal.addEventListener('abort', () => child.kill('SIGINT'), { once: true });
-      return new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+      workers.push(child);
+    }
+    console.error(`cgar-table: ${planned.length} runs on a local queue (${redis.url}), ${jobs} workers`);
+    const ids = planned.map((p) => p.id);
+    const finished = await waitForJobs(connection, 'cgar-table', ids, {
+      signal: stop.signal,
+      onChange: (s) => {
+        noteOutcome(s.result as TrainOutcome | undefined);
+        writeOutputs(d);
+      },
     });
-  const codes = await Promise.all(exits);
-  const bad = codes.filter((c) => c !== 0 && c !== 130);
-  if (bad.length)
-    throw new Error(
-      `cgar-table: ${bad.length} of ${codes.length} training processes failed (exit ${bad.join(', ')}); see their messages above, then rerun to resume`,
-    );
+    const bad = finished.filter((s) => s.state === 'failed');
+    if (bad.length)
+      throw new Error(
+        `cgar-table: ${bad.length} of ${ids.length} runs failed (${bad.map((b) => `${b.id}: ${b.failedReason}`).join('; ')}); fix the cause, then rerun to resume`,
+      );
+    if (!signal.aborted && finished.some((s) => s.state !== 'completed'))
+      throw new Error(
+        'cgar-table: every worker process exited before the runs were done; see their messages above, then rerun to resume',
+      );
+  } finally {
+    await stopWorkers(workers);
+    connection.disconnect();
+    await redis.stop();
+  }
+}
+
+/** SIGINT to each worker still running (it checkpoints its run and exits), then waits for them. */
+async function stopWorkers(workers: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    workers.map((w) => {
+      if (w.exitCode !== null || w.signalCode !== null) return Promise.resolve();
+      const exited = new Promise((r) => w.once('exit', r));
+      w.kill('SIGINT');
+      return exited;
+    }),
+  );
 }
 
 main().then(
@@ -313,7 +274,9 @@ main().then(
   (e: unknown) => {
     // NOTE: the messages this script and its packages throw on purpose say what to do; anything
     // else is a bug, so its stack helps.
-    const known = e instanceof Error && /^(cgar-table|benchData|execution provider)/.test(e.message);
+    const known =
+      e instanceof Error &&
+      /^(cgar-table|benchData|execution provider|run folder|redis-server|cannot reach Redis)/.test(e.message);
     console.error(known ? (e as Error).message : e instanceof Error ? e.stack : e);
     process.exit(1);
   },

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSudokuDataset, type DatasetManifest, readDataset, type SudokuExample } from '@cgar/tasks';
 
@@ -21,7 +21,10 @@ export interface BenchData {
 /**
  * The one data set every configuration trains and is evaluated on, kept in `dir` so a resumed
  * table uses the very same puzzles. `buildSudokuDataset` draws train and test from separate
- * derived seeds and drops test puzzles sharing a puzzle or a solution grid with train.
+ * derived seeds and drops test puzzles sharing a puzzle or a solution grid with train. It is
+ * built in a temporary folder and renamed into place, so workers that start together on one
+ * machine never read a half-written set (the set depends only on `spec`: every machine builds
+ * the same puzzles).
  *
  * @example
  * const { train, test } = benchData('bench/results/cgar-table/data', { seed: 1, train: 1000, test: 200, minGivens: 50, maxGivens: 60, requireSearch: false });
@@ -29,7 +32,15 @@ export interface BenchData {
 export function benchData(dir: string, spec: DataSpec): BenchData {
   if (!existsSync(join(dir, 'test', 'manifest.json'))) {
     const { seed, train, test, minGivens, maxGivens, requireSearch } = spec;
-    buildSudokuDataset({ dir, seed, train, test, minGivens, maxGivens, requireSearch });
+    const tmp = `${dir}.tmp-${process.pid}`;
+    buildSudokuDataset({ dir: tmp, seed, train, test, minGivens, maxGivens, requireSearch });
+    try {
+      renameSync(tmp, dir);
+    } catch (e) {
+      // NOTE: another process renamed its copy first (same spec, same puzzles): keep that one.
+      rmSync(tmp, { recursive: true, force: true });
+      if (!existsSync(join(dir, 'test', 'manifest.json'))) throw e;
+    }
   }
   const train = readDataset(join(dir, 'train'));
   const test = readDataset(join(dir, 'test'));

@@ -1,0 +1,74 @@
+export {
+  analyticalBound,
+  type BenchConfig,
+  CONFIG_NAMES,
+  CONFIGS,
+  type ConfigName,
+  curriculumSchedule,
+  isConfigName,
+  pluginsFor,
+} from './configs.js';
+export { type BenchData, benchData, type DataSpec } from './data.js';
+export {
+  DEFAULT_QUEUE,
+  enqueue,
+  formatStatus,
+  JOB_OPTIONS,
+  type JobStatus,
+  jobStatus,
+  queueIsEmpty,
+  type SweepJobData,
+  type SweepJobResult,
+  waitForJobs,
+} from './queue.js';
+export {
+  connectRedis,
+  findRedisServer,
+  type LocalRedis,
+  RedisUnreachableError,
+  startLocalRedis,
+} from './redis.js';
+export { accuracySvg, htmlReport } from './report.js';
+export {
+  countsOf,
+  EVAL_BATCH,
+  type EvalCounts,
+  type EvalShardJob,
+  evalShard,
+  type ShardedEvalMetrics,
+  shardRanges,
+  sumShards,
+} from './shards.js';
+export {
+  type ConfigSummary,
+  type CurvePoint,
+  type DepthSegment,
+  exactAt,
+  type RunSummary,
+  type Stat,
+  stat,
+  summarizeConfigs,
+  summarizeRun,
+} from './summary.js';
+export {
+  type DataSetting,
+  type PlannedJob,
+  parseSweep,
+  planSweep,
+  readSweepFile,
+  type Sweep,
+  settingDir,
+} from './sweep-file.js';
+export { fmtStat, markdownTable, TABLE_HEAD, TABLE_NOTES, type TableHeader, tableCells } from './table.js';
+export { TABLE_FILES, writeTableFiles } from './table-files.js';
+export {
+  checkSpec,
+  checkStored,
+  type RunSpec,
+  SweepConfigError,
+  type TrainJob,
+  type TrainOutcome,
+  type TrainRunOptions,
+  trainRun,
+} from './train-run.js';
+export { type SweepWorker, startWorker, type WorkerOptions } from './worker.js';

@@ -1,0 +1,194 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getPreset, isPresetName, type TrmConfig } from '@cgar/export';
+import type { OrtModule } from '@cgar/graph';
+import { CHECKPOINT_FILE, NonFiniteLossError, runTraining } from '@cgar/trainer';
+import {
+  type BenchConfig,
+  CONFIG_NAMES,
+  CONFIGS,
+  type ConfigName,
+  isConfigName,
+  pluginsFor,
+} from './configs.js';
+import { type BenchData, benchData, type DataSpec } from './data.js';
+import { type RunSummary, summarizeRun } from './summary.js';
+
+/**
+ * Everything that must match for a stored run to count in a table, stored as `bench` in the run's
+ * `run.json` (the fingerprint bench/cgar-table has always written, key for key).
+ */
+export interface RunSpec {
+  readonly config: ConfigName;
+  readonly seed: number;
+  readonly preset: string;
+  readonly model: TrmConfig;
+  readonly steps: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly warmup: number;
+  readonly evalEvery: number;
+  readonly data: DataSpec;
+  readonly ep: 'cpu' | 'cuda' | 'webgpu';
+  readonly threads: number | null;
+}
+
+/** One training run of a sweep: where it goes, where its data set is kept, and its settings. */
+export interface TrainJob {
+  readonly kind: 'train';
+  /** Run folder, relative to the worker's working directory unless absolute. */
+  readonly runDir: string;
+  /** Data set folder, built from `spec.data` on first use (the same puzzles on every machine). */
+  readonly dataDir: string;
+  readonly spec: RunSpec;
+}
+
+/** What a training job leaves: the run folder and, once finished, the figures the table needs. */
+export interface TrainOutcome {
+  /** `skipped`: finished before; `diverged`: stopped on a NaN or infinite loss (`message`). */
+  readonly status: 'trained' | 'skipped' | 'interrupted' | 'diverged';
+  readonly runDir: string;
+  readonly host?: string;
+  readonly summary?: RunSummary;
+  readonly message?: string;
+}
+
+/** A job that retrying cannot fix: a configuration, preset or setting that is not valid. */
+export class SweepConfigError extends RangeError {
+  override name = 'SweepConfigError';
+}
+
+/**
+ * Checks a job's settings; throws a SweepConfigError listing every problem.
+ *
+ * @example
+ * checkSpec({ ...spec, config: 'nope' as ConfigName }); // throws: unknown configuration 'nope'
+ */
+export function checkSpec(spec: RunSpec): void {
+  const problems: string[] = [];
+  if (!isConfigName(spec.config))
+    problems.push(`unknown configuration '${spec.config}' (known: ${CONFIG_NAMES.join(', ')})`);
+  if (!isPresetName(spec.preset)) problems.push(`unknown preset '${spec.preset}'`);
+  else if (JSON.stringify(getPreset(spec.preset)) !== JSON.stringify(spec.model))
+    problems.push(`the model settings differ from preset '${spec.preset}'`);
+  for (const k of ['steps', 'batch', 'evalEvery'] as const)
+    if (!Number.isSafeInteger(spec[k]) || spec[k] < 1)
+      problems.push(`${k} must be an integer >= 1, got ${spec[k]}`);
+  if (!Number.isSafeInteger(spec.seed) || spec.seed < 0) problems.push(`seed must be an integer >= 0`);
+  if (!Number.isSafeInteger(spec.warmup) || spec.warmup < 0) problems.push(`warmup must be an integer >= 0`);
+  if (!(spec.lr > 0 && Number.isFinite(spec.lr)))
+    problems.push(`lr must be a positive number, got ${spec.lr}`);
+  if (!['cpu', 'cuda', 'webgpu'].includes(spec.ep))
+    problems.push(`ep must be cpu, cuda or webgpu, got ${spec.ep}`);
+  if (spec.threads !== null && (!Number.isSafeInteger(spec.threads) || spec.threads < 1))
+    problems.push(`threads must be an integer >= 1 or null, got ${spec.threads}`);
+  const d = spec.data;
+  if (!(d.minGivens >= 17 && d.maxGivens <= 81 && d.minGivens <= d.maxGivens))
+    problems.push(
+      `data givens must satisfy 17 <= minGivens <= maxGivens <= 81, got ${d.minGivens}-${d.maxGivens}`,
+    );
+  if (!(d.train >= 1 && d.test >= 1)) problems.push('data needs at least one train and one test puzzle');
+  if (problems.length) throw new SweepConfigError(`run ${spec.config}-s${spec.seed}: ${problems.join('; ')}`);
+}
+
+/**
+ * Throws when `runDir` holds a run made with other settings (mixing them would corrupt a table).
+ *
+ * @example
+ * checkStored('bench/results/cgar-table/runs/cgar-s0', spec);
+ */
+export function checkStored(runDir: string, want: RunSpec): void {
+  const path = join(runDir, 'run.json');
+  if (!existsSync(path)) return;
+  const have = (JSON.parse(readFileSync(path, 'utf8')) as { bench?: Record<string, unknown> }).bench ?? {};
+  const wanted = want as unknown as Record<string, unknown>;
+  const differ = Object.keys(wanted)
+    .filter((k) => JSON.stringify(have[k]) !== JSON.stringify(wanted[k]))
+    .map((k) => `${k} was ${JSON.stringify(have[k])}, now ${JSON.stringify(wanted[k])}`);
+  if (differ.length) {
+    throw new SweepConfigError(
+      `run folder ${runDir} holds a run made with other settings (${differ.join('; ')}); ` +
+        'repeat the original flags, pass another --out, or delete that folder',
+    );
+  }
+}
+
+export interface TrainRunOptions {
+  /** Stops the run after the current step, with a checkpoint (status `interrupted`). */
+  readonly signal?: AbortSignal;
+  /** The data set when the caller has it loaded already (else read or built from `dataDir`). */
+  readonly data?: BenchData;
+  /** Progress and evaluation lines (default: stderr). */
+  readonly log?: (line: string) => void;
+  readonly onProgress?: (step: number, total: number) => void;
+}
+
+/**
+ * Trains one run of a table the way bench/cgar-table always has: skips a finished run, resumes an
+ * interrupted one from its checkpoint, refuses a folder made with other settings, and writes the
+ * spec into `run.json` as `bench`. A NaN or infinite loss ends with status `diverged`.
+ *
+ * @example
+ * const out = await trainRun(ort, { kind: 'train', runDir: 'runs/cgar-s0', dataDir: 'data', spec });
+ */
+export async function trainRun(
+  ort: OrtModule,
+  job: TrainJob,
+  options: TrainRunOptions = {},
+): Promise<TrainOutcome> {
+  const { runDir, spec } = job;
+  const log = options.log ?? ((line: string) => console.error(line));
+  checkSpec(spec);
+  checkStored(runDir, spec);
+  const tag = `[${spec.config} s${spec.seed}]`;
+  const done = summarizeRun(runDir, spec.config, spec.seed, spec.steps);
+  if (done) {
+    log(`${tag} done before, skipped`);
+    return { status: 'skipped', runDir, summary: done };
+  }
+  const d = options.data ?? benchData(job.dataDir, spec.data);
+  if (existsSync(join(runDir, CHECKPOINT_FILE))) log(`${tag} resuming from its checkpoint`);
+  const every = Math.max(1, Math.floor(spec.steps / 20));
+  const c: BenchConfig = CONFIGS[spec.config];
+  try {
+    const result = await runTraining(ort, {
+      config: spec.model,
+      train: d.train,
+      test: d.test,
+      steps: spec.steps,
+      batchSize: spec.batch,
+      seed: spec.seed,
+      lr: { lr: spec.lr, warmup: spec.warmup },
+      plugins: pluginsFor(spec.config, spec.model, spec.steps),
+      trainHalt: c.trainHalt,
+      weightHalting: c.weightHalting,
+      evalRaw: true,
+      ep: spec.ep,
+      threads: spec.threads ?? undefined,
+      outDir: runDir,
+      resume: true,
+      evalEvery: spec.evalEvery,
+      checkpointEvery: spec.evalEvery,
+      signal: options.signal,
+      describe: { bench: spec },
+      onStep: (m, p) => {
+        options.onProgress?.(p.step, p.total);
+        if (p.step % every === 0)
+          log(
+            `${tag} ${p.step}/${p.total} n=${m.n} T=${m.T} loss ${p.loss.toFixed(3)} ${p.stepsPerSecond.toFixed(2)} it/s ETA ${Math.round(p.etaSeconds)} s`,
+          );
+      },
+      onEval: (e) =>
+        log(
+          `${tag} eval @${e.step}: exact ${(100 * e.exact).toFixed(1)}% cell ${(100 * e.cell).toFixed(1)}% halting: exact ${(100 * e.exactAdaptive).toFixed(1)}% in ${e.meanSteps.toFixed(2)} steps`,
+        ),
+    });
+    await result.trainer.release();
+    if (result.interrupted) return { status: 'interrupted', runDir };
+  } catch (e) {
+    if (!(e instanceof NonFiniteLossError)) throw e;
+    log(`${tag} ${e.message}`);
+    return { status: 'diverged', runDir, message: `${spec.config} s${spec.seed}: ${e.message}` };
+  }
+  return { status: 'trained', runDir, summary: summarizeRun(runDir, spec.config, spec.seed, spec.steps) };
+}
