@@ -7,7 +7,9 @@ import { help } from './help.js';
 import { info } from './info.js';
 import { report } from './report.js';
 import { solve } from './solve.js';
+import { sweep } from './sweep.js';
 import { train } from './train.js';
+import { worker } from './worker.js';
 
 /** Every `cgar` subcommand; add a new one by importing it here. */
 export const commands = {
@@ -18,6 +20,8 @@ export const commands = {
   export: exportCommand,
   solve,
   report,
+  sweep,
+  worker,
   demo,
   help,
 } satisfies Registry;
