@@ -107,10 +107,7 @@ console.log(JSON.stringify(names));
  * Packages whose attw check runs under a narrower profile, each with the reason. NOTE: keep this
  * empty; an entry is a known defect to fix, not a permanent exception.
  */
-const ATTW_PROFILE = {
-  // its ./node and ./web subpaths need "typesVersions" for TypeScript's node10 resolution
-  '@cgar/runtime': 'node16',
-};
+const ATTW_PROFILE = {};
 
 /** publint on the installed (packed) files and attw on the tarball; failures become problems. */
 function lint(name, installedDir, tarball, result, problem) {

@@ -1,4 +1,5 @@
 import type { Driver, SampleStep } from './host.js';
+import { checkOutput } from './models.js';
 import { CELLS, idToDigit } from './puzzles.js';
 import type { OrtSession } from './types.js';
 
@@ -26,6 +27,8 @@ export async function haltingRun(d: HaltingDriver, tokens: BigInt64Array): Promi
         : {}),
     }),
   );
+  checkOutput('halting', 'predictions', out.predictions, [B, CELLS]);
+  for (const name of ['steps', 'q_halt', 'halted_by_rule']) checkOutput('halting', name, out[name], [B]);
   const preds = out.predictions!.data as BigInt64Array;
   const steps = out.steps!.data as BigInt64Array;
   const q = out.q_halt!.data as Float32Array;

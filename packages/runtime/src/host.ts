@@ -1,5 +1,6 @@
+import { checkOutput } from './models.js';
 import type { Rule } from './options.js';
-import { CELLS, idToDigit, isSolvedGrid } from './puzzles.js';
+import { CELLS, idToDigit, isSolvedGrid, VOCAB } from './puzzles.js';
 import type { Serial } from './serial.js';
 import type { HaltedBy, OrtModule, OrtSession } from './types.js';
 
@@ -88,9 +89,13 @@ export async function* hostSteps(
         z: new ort.Tensor('float32', z, [A, d.seq, d.hidden]),
       }),
     );
+    checkOutput('step', 'logits', out.logits, [A, CELLS, VOCAB]);
+    checkOutput('step', 'q_halt', out.q_halt, [A]);
+    checkOutput('step', 'y_next', out.y_next, [A, d.seq, d.hidden]);
+    checkOutput('step', 'z_next', out.z_next, [A, d.seq, d.hidden]);
     const logits = out.logits!.data as Float32Array;
     const q = out.q_halt!.data as Float32Array;
-    const vocab = out.logits!.dims[2]!;
+    const vocab = VOCAB;
     const keep: number[] = [];
     const report: SampleStep[] = [];
     for (let j = 0; j < A; j++) {

@@ -1,6 +1,6 @@
 import { readModelMetadata } from '@cgar/graph';
 import { CELLS, VOCAB } from './puzzles.js';
-import type { ModelInput, ModelSource, OrtSession, Platform, SolverOptions } from './types.js';
+import type { ModelInput, ModelSource, OrtSession, OrtTensor, Platform, SolverOptions } from './types.js';
 
 export type GraphKind = 'halting' | 'step';
 
@@ -39,6 +39,27 @@ async function bytesOf(platform: Platform, source: ModelSource): Promise<Uint8Ar
   return platform.load(source);
 }
 
+/** Largest config values a served model may declare. */
+const LIMITS = { hidden: 1 << 16, prefix: 1024, cells: CELLS, vocab: VOCAB, nSup: 1024 } as const;
+
+/**
+ * Throws a TypeError when an output tensor of a session run does not have the shape the runtime
+ * reads (`-1` matches any size): a model with the right names but the wrong shapes must not give
+ * a garbage answer.
+ */
+export function checkOutput(
+  kind: GraphKind,
+  name: string,
+  t: OrtTensor | undefined,
+  want: readonly number[],
+): void {
+  const dims = t?.dims ?? [];
+  if (dims.length !== want.length || want.some((w, i) => w !== -1 && dims[i] !== w))
+    throw new TypeError(
+      `solve: the ${kind} model's output '${name}' has shape [${dims.join(', ')}], expected [${want.map((w) => (w === -1 ? '*' : w)).join(', ')}]; export it again with 'cgar export --graph ${kind}'`,
+    );
+}
+
 function readModel(name: string, bytes: Uint8Array): LoadedModel {
   let meta: Record<string, string>;
   try {
@@ -63,8 +84,17 @@ function readModel(name: string, bytes: Uint8Array): LoadedModel {
   }
   const problems: string[] = [];
   for (const f of ['hidden', 'prefix', 'cells', 'vocab', 'nSup'] as const) {
-    if (!Number.isInteger(config[f])) problems.push(`config field '${f}' is missing`);
+    const v = config[f];
+    if (!Number.isInteger(v)) problems.push(`config field '${f}' is missing`);
+    else if (v < 1 || v > LIMITS[f])
+      problems.push(
+        `config field '${f}' is ${v}; a runtime model has 1..${LIMITS[f]} (the file is corrupt or not a TRM)`,
+      );
   }
+  // NOTE: bounded before JSON.parse: a tiny file must not make the runtime parse and allocate gigabytes.
+  for (const key of ['cgar.h_init', 'cgar.l_init'])
+    if ((meta[key]?.length ?? 0) > 32 * Math.min(config.hidden, LIMITS.hidden) + 2)
+      problems.push(`${key} holds ${meta[key]!.length} characters, more than ${config.hidden} numbers need`);
   if (config.cells !== CELLS || config.vocab !== VOCAB) {
     problems.push(
       `it has ${config.cells} cells and vocab ${config.vocab}; the runtime serves 9x9 Sudoku models (81 cells, vocab 11)`,

@@ -7,6 +7,8 @@ import { Serial } from './serial.js';
 import type { Mode, ModelInput, Platform, Puzzle, SolveResult, SolverOptions, TraceStep } from './types.js';
 
 const DEFAULT_BATCH = 256;
+/** `maxSteps` may reach this many times the model's `nSup`; beyond that a typo would run for hours. */
+const MAX_STEPS_FACTOR = 4;
 
 const missingModel = (kind: GraphKind, why: string) =>
   new Error(
@@ -57,6 +59,10 @@ export class Solver {
     if (!models[needed]) throw missingModel(needed, `create: mode '${mode}'`);
     const config = (models.halting ?? models.step)!.config;
     const maxSteps = opts.maxSteps ?? config.nSup;
+    if (maxSteps > MAX_STEPS_FACTOR * config.nSup)
+      throw new RangeError(
+        `create: 'maxSteps' is ${maxSteps}; this model was trained for ${config.nSup} steps, so at most ${MAX_STEPS_FACTOR * config.nSup} are allowed`,
+      );
     const serial = new Serial();
     const base = { ort: platform.ort, serial, maxSteps, rule };
     // NOTE: the step graph is opened in graph mode too when given, so `trace` works there.

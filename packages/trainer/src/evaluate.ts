@@ -41,7 +41,7 @@ export type EvalResult<O extends EvalOptions> = EvalMetrics &
 /**
  * Evaluates `params` on `examples` at the config's full depth: runs all `nSup` supervision
  * steps once and reads both the fixed-step figures and where adaptive halting would stop.
- * The last batch is simply smaller: no padding rows count (SPEC section 7).
+ * The last batch is simply smaller: no padding rows count (docs/design.md section 7).
  */
 export async function evaluate<O extends EvalOptions = EvalOptions>(
   ort: OrtModule,

@@ -35,7 +35,7 @@ export interface TrainerOptions {
    * paper's form); false weights the cross-entropy only.
    */
   readonly weightHalting?: boolean;
-  /** Augment training puzzles (SPEC section 1); default true. */
+  /** Augment training puzzles (docs/design.md section 1); default true. */
   readonly augment?: boolean;
   /** Train the puzzle embedding with AdamW too (default true). */
   readonly trainPuzzleEmb?: boolean;

@@ -3,7 +3,7 @@ import { Ema, emaDecay } from './ema.js';
 import { learningRate } from './schedule.js';
 import { explorationMinimum, Slots } from './slots.js';
 
-describe('Slots: the ACT bookkeeping of SPEC section 5', () => {
+describe('Slots: the ACT bookkeeping of docs/design.md section 5', () => {
   const y0 = Float32Array.of(1, 2);
   const z0 = Float32Array.of(3, 4);
 

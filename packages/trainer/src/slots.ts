@@ -1,5 +1,5 @@
 /**
- * The persistent batch of deep supervision with ACT (SPEC section 5): B slots, each holding a
+ * The persistent batch of deep supervision with ACT (docs/design.md section 5): B slots, each holding a
  * puzzle, its carry `(y, z)` and the number of supervision steps it has had.
  */
 export class Slots {
@@ -88,7 +88,7 @@ export class Slots {
 }
 
 /**
- * The exploration of SPEC section 5: with probability `p` a slot draws a minimum step count
+ * The exploration of docs/design.md section 5: with probability `p` a slot draws a minimum step count
  * uniformly from 2..nSup before which it may not halt; otherwise its minimum is 0.
  */
 export function explorationMinimum(size: number, nSup: number, p: number, random: () => number): Int32Array {

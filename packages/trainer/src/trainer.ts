@@ -64,7 +64,7 @@ interface DepthSession {
 const key = (d: { n: number; T: number }) => `${d.n},${d.T}`;
 
 /**
- * Deep supervision with ACT over onnxruntime-node (SPEC section 5): B slots, one supervision
+ * Deep supervision with ACT over onnxruntime-node (docs/design.md section 5): B slots, one supervision
  * step per optimizer step, halting on `q_halt > 0` or `nSup`, exploration, refills; one
  * train session per curriculum depth; AdamW and an EMA of the weights.
  *

@@ -207,7 +207,7 @@ export interface TrainGraphOptions {
 }
 
 /**
- * The `train` graph at depth (n, T): one supervision step, the SPEC loss with per-sample
+ * The `train` graph at depth (n, T): one supervision step, the loss of docs/design.md section 4 with per-sample
  * weights, its backward pass through the last cycle only, and an AdamW update.
  * Inputs: parameters, optimizer state (`adam.m/<name>`, `adam.v/<name>`), `tokens`, `labels`,
  * `y`, `z`, `w [B]`, `lr`, `step`. Outputs: `loss`, `lm [B]`, `correct [B]`, `q_halt [B]`,

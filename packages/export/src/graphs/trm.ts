@@ -158,7 +158,7 @@ export interface StepOutputs {
 }
 
 /**
- * One supervision step at depth (n, T) (SPEC section 3). With `grad`, the first T-1 cycles sit
+ * One supervision step at depth (n, T) (docs/design.md section 3). With `grad`, the first T-1 cycles sit
  * behind a gradient barrier so only the last cycle is back-propagated.
  */
 export function supervisionStep(
@@ -197,7 +197,7 @@ export function heads(cfg: TrmConfig, p: ParamValues, y: Value): { logits: Value
 }
 
 /**
- * The per-sample loss of SPEC section 4 and the weighted batch loss `sum_i w_i loss_i / B`.
+ * The per-sample loss of docs/design.md section 4 and the weighted batch loss `sum_i w_i loss_i / B`.
  * With `weightHalting: false` the weights multiply the cross-entropy only and every halting
  * BCE counts fully: `sum_i (w_i lm_i + haltWeight halt_i) / B`.
  */
