@@ -76,7 +76,7 @@ export const sweep = defineCommand({
         return 0;
       }
       if (action === 'status') return await status(connection, queueName, ids, watch, io.stdout);
-      return await table(connection, queueName, s, values.out, io.stdout);
+      return await table(connection, queueName, s, file, values.out, io.stdout);
     } finally {
       connection.disconnect();
     }
@@ -103,6 +103,7 @@ async function table(
   connection: Redis,
   queueName: string,
   s: Sweep,
+  file: string,
   outFlag: string | undefined,
   out: (t: string) => void,
 ): Promise<number> {
@@ -134,7 +135,7 @@ async function table(
           : outFlag;
     const runs: RunSummary[] = results.map((r) => r.summary);
     writeTableFiles(dir, runs, s.configs, getPreset(s.preset), {
-      command: `cgar sweep table ${s.name} (queue ${queueName})`,
+      command: `cgar sweep table ${file}${queueName === DEFAULT_QUEUE ? '' : ` --queue ${queueName}`}${outFlag === undefined ? '' : ` --out ${outFlag}`}`,
       date: new Date().toISOString(),
       machine: `written on ${hostname()}; runs trained by ${[...hosts].map(([h, n]) => `${h} (${n})`).join(', ') || 'no worker yet'}, ep ${s.ep}, threads ${s.threads ?? 'default'}`,
       settings: [
