@@ -102,7 +102,7 @@ const redis = await startLocalRedis();
 const tmp = mkdtempSync(join(tmpdir(), 'cgar-sweep-measure-'));
 try {
   mkdirSync(values.out, { recursive: true });
-  const runs = [];
+  const runs: Awaited<ReturnType<typeof measure>>[] = [];
   for (const w of counts) runs.push(await measure(w, redis.url, tmp));
   const [first, ...rest] = runs;
   const equal = rest.map((r) =>
