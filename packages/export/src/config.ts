@@ -37,10 +37,16 @@ export interface TrmConfig {
   haltWeight: number;
   /** Epsilon of the parameter-free RMS norm (1e-5). */
   rmsEps: number;
+  /**
+   * What the halting head reads: `'prefix'` (default, the official code) reads `y` at position 0;
+   * `'cells'` reads the mean of `y` over the answer cells, so `q_halt` sees the answer it judges.
+   */
+  haltHead?: 'prefix' | 'cells';
 }
 
 export const MIXERS: readonly TrmConfig['mixer'][] = ['mlp', 'attention'];
 export const LOSSES: readonly TrmConfig['loss'][] = ['softmax', 'stablemax'];
+export const HALT_HEADS: readonly NonNullable<TrmConfig['haltHead']>[] = ['prefix', 'cells'];
 
 /** Sequence length `S = prefix + cells`. */
 export function seqLen(cfg: TrmConfig): number {

@@ -1,7 +1,7 @@
-import { LOSSES, MIXERS, type TrmConfig } from './config.js';
+import { HALT_HEADS, LOSSES, MIXERS, type TrmConfig } from './config.js';
 import { getPreset, type PresetName } from './presets.js';
 
-type Kind = 'positiveInt' | 'positive' | 'nonNegative' | 'mixer' | 'loss';
+type Kind = 'positiveInt' | 'positive' | 'nonNegative' | 'mixer' | 'loss' | 'haltHead';
 
 const FIELDS: Readonly<Record<keyof TrmConfig, Kind>> = {
   hidden: 'positiveInt',
@@ -21,6 +21,7 @@ const FIELDS: Readonly<Record<keyof TrmConfig, Kind>> = {
   loss: 'loss',
   haltWeight: 'nonNegative',
   rmsEps: 'positive',
+  haltHead: 'haltHead',
 };
 
 export const CONFIG_FIELDS = Object.keys(FIELDS) as (keyof TrmConfig)[];
@@ -53,9 +54,10 @@ const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : String(
 
 function checkField(field: keyof TrmConfig, value: unknown): Problem | undefined {
   const kind = FIELDS[field];
-  if (value === undefined) return { type: true, text: `${field} is missing` };
-  if (kind === 'mixer' || kind === 'loss') {
-    const allowed: readonly string[] = kind === 'mixer' ? MIXERS : LOSSES;
+  // NOTE: haltHead is optional; configs written before it existed mean 'prefix'.
+  if (value === undefined) return kind === 'haltHead' ? undefined : { type: true, text: `${field} is missing` };
+  if (kind === 'mixer' || kind === 'loss' || kind === 'haltHead') {
+    const allowed: readonly string[] = kind === 'mixer' ? MIXERS : kind === 'loss' ? LOSSES : HALT_HEADS;
     if (typeof value !== 'string')
       return { type: true, text: `${field} is ${show(value)}, expected a string` };
     if (!allowed.includes(value)) {

@@ -184,15 +184,18 @@ export function supervisionStep(
   return { y, z, ...heads(cfg, p, y) };
 }
 
-/** `logits = lm_head(y)` without the prefix; `q_halt = q_head(y[:, 0])[0]`. */
+/**
+ * `logits = lm_head(y)` without the prefix; `q_halt = q_head(y[:, 0])[0]`, or with
+ * `haltHead: 'cells'` `q_head(mean of y over the answer cells)[0]`.
+ */
 export function heads(cfg: TrmConfig, p: ParamValues, y: Value): { logits: Value; qHalt: Value } {
   const S = seqLen(cfg);
   const B = y.shape[0]!;
-  const logits = linear(slice(y, [1], [cfg.prefix], [S]), p['inner.lm_head.weight']!);
-  const q = add(
-    linear(reshape(slice(y, [1], [0], [1]), [B, cfg.hidden]), p['inner.q_head.weight']!),
-    p['inner.q_head.bias']!,
-  );
+  const cells = slice(y, [1], [cfg.prefix], [S]);
+  const logits = linear(cells, p['inner.lm_head.weight']!);
+  const read =
+    cfg.haltHead === 'cells' ? reduceMean(cells, [1]) : reshape(slice(y, [1], [0], [1]), [B, cfg.hidden]);
+  const q = add(linear(read, p['inner.q_head.weight']!), p['inner.q_head.bias']!);
   return { logits, qHalt: reshape(slice(q, [1], [0], [1]), [B]) };
 }
 
