@@ -206,7 +206,9 @@ describe.skipIf(!server)('sweeps on a real redis-server', () => {
     const j = equalJobs[0]!;
     const before = readFileSync(join(j.data.runDir, 'metrics.jsonl'));
     await enqueue(connection, 'again', [{ id: 'again.baseline-s0', data: j.data }]);
-    const w = startWorker(ort, await connectRedis(redis.url), 'again', { log: () => {} });
+    const w = startWorker(ort, await connectRedis(redis.url, { forWorker: true }), 'again', {
+      log: () => {},
+    });
     let s: JobStatus[];
     do {
       await sleep(200);
@@ -221,7 +223,7 @@ describe.skipIf(!server)('sweeps on a real redis-server', () => {
     const j = equalJobs[0]!;
     const bad = { ...j.data, spec: { ...j.data.spec, config: 'nope' as 'baseline' } };
     await enqueue(connection, 'bad', [{ id: 'bad.nope-s0', data: bad }]);
-    const w = startWorker(ort, await connectRedis(redis.url), 'bad', { log: () => {} });
+    const w = startWorker(ort, await connectRedis(redis.url, { forWorker: true }), 'bad', { log: () => {} });
     let s: JobStatus[];
     do {
       await sleep(200);

@@ -257,13 +257,16 @@ async function runOnQueue(d: BenchData, signal: AbortSignal): Promise<void> {
   }
 }
 
-/** SIGINT to each worker still running (it checkpoints its run and exits), then waits for them. */
+/**
+ * SIGTERM to each worker still running (it checkpoints its run, gives the job back and exits; one
+ * that a Ctrl-C already reached ignores it), then waits for them.
+ */
 async function stopWorkers(workers: readonly ChildProcess[]): Promise<void> {
   await Promise.all(
     workers.map((w) => {
       if (w.exitCode !== null || w.signalCode !== null) return Promise.resolve();
       const exited = new Promise((r) => w.once('exit', r));
-      w.kill('SIGINT');
+      w.kill('SIGTERM');
       return exited;
     }),
   );

@@ -22,6 +22,7 @@ export {
   waitForJobs,
 } from './queue.js';
 export {
+  type ConnectOptions,
   connectRedis,
   findRedisServer,
   type LocalRedis,

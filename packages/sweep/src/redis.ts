@@ -10,15 +10,26 @@ export class RedisUnreachableError extends Error {
   override name = 'RedisUnreachableError';
 }
 
+export interface ConnectOptions {
+  /**
+   * For a BullMQ Worker: commands wait for a dropped connection to come back instead of failing
+   * (a worker outlives a Redis restart). Otherwise a command fails after a few reconnection tries.
+   */
+  readonly forWorker?: boolean;
+  /** How long the first connection may take (ms, default 5000). */
+  readonly timeoutMs?: number;
+}
+
 /**
  * Opens a connection to the Redis at `url` for BullMQ, after checking once, quickly, that it
  * answers: an unreachable server is an error naming the URL instead of endless reconnecting.
- * Once connected, a dropped connection is retried (BullMQ waits for it to come back).
  *
  * @example
  * const connection = await connectRedis('redis://127.0.0.1:6379');
+ * const forWorker = await connectRedis('redis://127.0.0.1:6379', { forWorker: true });
  */
-export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
+export async function connectRedis(url: string, options: ConnectOptions = {}): Promise<Redis> {
+  const timeoutMs = options.timeoutMs ?? 5000;
   if (!/^rediss?:\/\//.test(url))
     throw new RedisUnreachableError(`'${url}' is not a Redis URL; pass one such as redis://127.0.0.1:6379`);
   const probe = new Redis(url, {
@@ -40,7 +51,7 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
   } finally {
     probe.disconnect();
   }
-  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const connection = new Redis(url, { maxRetriesPerRequest: options.forWorker ? null : 3 });
   connection.on('error', () => {});
   return connection;
 }
@@ -99,10 +110,12 @@ export async function startLocalRedis(server = findRedisServer()): Promise<Local
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'cgar-redis-'));
+    // NOTE: detached, so a Ctrl-C in the terminal reaches the workers (which checkpoint and give
+    // their jobs back through this server) but not the server itself; stop() ends it last.
     const child = spawn(
       server,
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     let output = '';
     const ready = await new Promise<boolean>((resolve) => {

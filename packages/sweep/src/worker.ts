@@ -32,7 +32,7 @@ export interface SweepWorker {
  * once (UnrecoverableError), anything else is retried (`JOB_OPTIONS`).
  *
  * @example
- * const w = startWorker(ort, await connectRedis('redis://10.0.0.5:6379'), 'cgar');
+ * const w = startWorker(ort, await connectRedis('redis://10.0.0.5:6379', { forWorker: true }), 'cgar');
  * process.on('SIGTERM', () => w.stop());
  */
 export function startWorker(
@@ -44,10 +44,17 @@ export function startWorker(
   const log = options.log ?? ((line: string) => console.error(line));
   const controller = new AbortController();
   const host = hostname();
-  const processor = async (
-    job: Job<SweepJobData, SweepJobResult>,
-    token?: string,
-  ): Promise<SweepJobResult> => {
+  const active = new Set<Promise<unknown>>();
+  const processor = (job: Job<SweepJobData, SweepJobResult>, token?: string): Promise<SweepJobResult> => {
+    const p = run(job, token);
+    active.add(p);
+    p.then(
+      () => active.delete(p),
+      () => active.delete(p),
+    );
+    return p;
+  };
+  const run = async (job: Job<SweepJobData, SweepJobResult>, token?: string): Promise<SweepJobResult> => {
     try {
       if (job.data.kind === 'eval-shard') return { ...(await evalShard(ort, job.data)), host };
       if (job.data.kind !== 'train')
@@ -92,7 +99,17 @@ export function startWorker(
     worker,
     async stop() {
       controller.abort();
-      await worker.close();
+      // NOTE: the runs in progress checkpoint first; then closing needs Redis, which may be gone
+      // (a stopped server): after 10 s the worker drops its connections instead of waiting forever.
+      await Promise.allSettled([...active]);
+      const closed = await Promise.race([
+        worker.close().then(() => true),
+        new Promise<false>((r) => setTimeout(() => r(false), 10_000).unref()),
+      ]);
+      if (!closed) {
+        log('worker: Redis did not answer while closing; disconnecting');
+        await worker.disconnect();
+      }
     },
   };
 }

@@ -13,7 +13,8 @@ export const worker = defineCommand({
     'sets and checkpoints are paths on this machine, relative to the directory the worker runs in.\n' +
     'A worker that dies gives its job back after --lock-seconds (30); another worker resumes the\n' +
     'run from its last checkpoint. Ctrl-C or SIGTERM checkpoints the current run and gives its job\n' +
-    'back at once (exit 130 or 143). --until-empty exits 0 once nothing is waiting or running.',
+    'back at once (exit 130 or 143); a second Ctrl-C quits without waiting. --until-empty exits 0\n' +
+    'once nothing is waiting or running.',
   options: {
     redis: { type: 'string', valueName: 'URL', description: 'Redis server, e.g. redis://10.0.0.5:6379' },
     queue: {
@@ -39,7 +40,7 @@ export const worker = defineCommand({
     const lockSeconds = numberFlag('lock-seconds', values['lock-seconds'], false) ?? 30;
     if (!(lockSeconds >= 1))
       throw new UsageError(`--lock-seconds must be at least 1, got '${values['lock-seconds']}'`);
-    const connection = await connectRedis(values.redis);
+    const connection = await connectRedis(values.redis, { forWorker: true });
     const w = startWorker(ort, connection, queueName, {
       concurrency,
       lockDuration: lockSeconds * 1000,
@@ -49,14 +50,23 @@ export const worker = defineCommand({
     let poll: NodeJS.Timeout | undefined;
     let onSignal: (signal: NodeJS.Signals) => void = () => {};
     const code = await new Promise<number>((resolve) => {
+      let stopping = false;
       onSignal = (signal) => {
+        // NOTE: while stopping, a second Ctrl-C quits at once (the run resumes from its last
+        // checkpoint); a SIGTERM does not, since a parent such as bench/cgar-table sends one to
+        // workers that a Ctrl-C in the terminal has already reached.
+        if (stopping) {
+          if (signal === 'SIGINT') process.exit(130);
+          return;
+        }
+        stopping = true;
         io.stderr(
           `cgar worker: ${signal}: stopping (a run in progress is checkpointed and its job given back)\n`,
         );
         resolve(signal === 'SIGINT' ? 130 : 143);
       };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       if (values['until-empty'])
         poll = setInterval(() => {
           queueIsEmpty(connection, queueName).then(
@@ -66,9 +76,9 @@ export const worker = defineCommand({
         }, 2000);
     });
     clearInterval(poll);
+    await w.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await w.stop();
     connection.disconnect();
     if (code === 0) io.stderr('cgar worker: the queue is empty, exiting\n');
     return code;
