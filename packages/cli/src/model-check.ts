@@ -10,10 +10,12 @@ const MAX_MODEL_BYTES = 2 ** 31;
  * complete (a cut-off file is named as truncated), carry a valid `cgar.config` (sizes bounded),
  * initial states of the config's width, outputs of the shapes the solver reads, and finite weights.
  *
+ * Returns the model's config (undefined for a file that is not a runtime graph: the runtime names that case).
+ *
  * @example
  * checkModelFile('model.onnx'); // throws an Error naming the file and every problem
  */
-export function checkModelFile(path: string): void {
+export function checkModelFile(path: string): ReturnType<typeof validateConfig> | undefined {
   const failure = (problems: string[]) =>
     new Error(`${path}: ${problems.join('; ')}; export it again with 'cgar export'`);
   let size: number;
@@ -33,7 +35,7 @@ export function checkModelFile(path: string): void {
     throw failure([(e as Error).message.replace(/^\w+: /, '')]);
   }
   const kind = meta['cgar.graph'];
-  if (kind !== 'halting' && kind !== 'step') return; // NOTE: the runtime names this case itself.
+  if (kind !== 'halting' && kind !== 'step') return undefined; // NOTE: the runtime names this case itself.
   let config: ReturnType<typeof validateConfig>;
   try {
     config = validateConfig(JSON.parse(meta['cgar.config'] ?? 'null'));
@@ -63,6 +65,7 @@ export function checkModelFile(path: string): void {
   if (scan.nonFinite.length)
     problems.push(`weights hold NaN or infinite values (${scan.nonFinite.slice(0, 5).join(', ')})`);
   if (problems.length) throw failure(problems);
+  return config;
 }
 
 function safeJson(text: string): unknown {

@@ -84,6 +84,41 @@ describe('cgar solve', () => {
     expect(stderr).toContain(message);
   });
 
+  it('takes the stable and verified halting rules, alone or with a threshold, the same in both modes', async () => {
+    for (const rule of [
+      ['--stable', '2'],
+      ['--verified'],
+      ['--verified', '--stable', '3', '--threshold', '1'],
+    ]) {
+      const outs = [];
+      for (const mode of ['graph', 'host'])
+        outs.push(
+          await run(
+            'solve',
+            '-m',
+            haltingPath,
+            '-m',
+            stepPath,
+            '-f',
+            puzzleFile,
+            '--mode',
+            mode,
+            '--json',
+            ...rule,
+          ),
+        );
+      expect(outs.map((o) => o.code)).toEqual([0, 0]);
+      const rows = outs.map((o) =>
+        JSON.parse(o.stdout).results.map((r: { grid: string; steps: number }) => [r.grid, r.steps]),
+      );
+      expect(rows[1]).toEqual(rows[0]);
+    }
+    const bad = await run('solve', '-m', haltingPath, line(examples[0]!.puzzle), '--stable', '1');
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('--stable must be an integer >= 2')]);
+    const both = await run('solve', '-m', haltingPath, line(examples[0]!.puzzle), '--fixed', '--verified');
+    expect(both.stderr).toContain('give --fixed or a halting rule');
+  });
+
   it('rejects an impossible PUZZLE like --file does, and caps --max-steps at the model Nsup', async () => {
     const clash = `55${'.'.repeat(79)}`;
     const one = await run('solve', '-m', haltingPath, clash);

@@ -15,13 +15,16 @@ function progress(io: Io, done: number, total: number): void {
 
 export const solve = defineCommand({
   summary: 'Solve Sudoku puzzles with an exported model and adaptive halting',
-  usage: 'solve --model FILE (PUZZLE | --file FILE) [--mode graph|host] [--ep cpu|cuda|webgpu] [--json]',
+  usage:
+    'solve --model FILE (PUZZLE | --file FILE) [--mode graph|host] [--threshold X] [--stable K] [--verified] [--fixed] [--ep cpu|cuda|webgpu] [--json]',
   description:
     'Solve one puzzle given on the command line (81 cells, 1-9 and . or 0 for blanks) or every puzzle\n' +
     "of a file (one per line, optional solution after it). The model is a graph made by 'cgar export\n" +
     "--graph halting' (mode graph) or '--graph step' (mode host); give --model twice for both.\n" +
     'Prints each answer with the steps used, or for a file a summary: exact accuracy, mean steps\n' +
-    'and puzzles per second.',
+    'and puzzles per second. Halting rules combine (a puzzle stops when any says so): --threshold X\n' +
+    '(q_halt > X; the default rule, X = 0, unless --stable or --verified is given alone), --stable K\n' +
+    '(the answer unchanged for K steps), --verified (a valid complete grid keeping the givens).',
   options: {
     model: {
       type: 'string',
@@ -38,6 +41,12 @@ export const solve = defineCommand({
     },
     'max-steps': { type: 'string', valueName: 'N', description: "step cap (default the model's Nsup)" },
     threshold: { type: 'string', valueName: 'X', description: 'halt once q_halt > X (default 0)' },
+    stable: {
+      type: 'string',
+      valueName: 'K',
+      description: 'halt once the answer is the same K steps in a row',
+    },
+    verified: { type: 'boolean', description: 'halt on a valid complete grid that keeps the givens' },
     fixed: { type: 'boolean', description: 'no adaptive halting: always run max-steps steps' },
     threads: { type: 'string', valueName: 'N', description: 'intra-op threads' },
     ep: { type: 'string', valueName: 'EP', description: 'execution provider: cpu (default), cuda, webgpu' },
@@ -56,16 +65,26 @@ export const solve = defineCommand({
     if (values.mode !== undefined && values.mode !== 'graph' && values.mode !== 'host') {
       throw new UsageError(`--mode must be 'graph' or 'host', got '${values.mode}'`);
     }
-    if (values.fixed && values.threshold !== undefined)
-      throw new UsageError('give --fixed or --threshold, not both');
+    if (values.fixed && (values.threshold !== undefined || values.stable !== undefined || values.verified))
+      throw new UsageError('give --fixed or a halting rule (--threshold, --stable, --verified), not both');
     const threshold = numberFlag('threshold', values.threshold, false);
+    const stable = numberFlag('stable', values.stable, true);
+    if (stable !== undefined && stable < 2)
+      throw new UsageError(`--stable must be an integer >= 2 (steps with the same answer), got ${stable}`);
+    const learned = threshold ?? (stable === undefined && !values.verified ? 0 : undefined);
     const ep = choiceFlag('ep', values.ep, ['cpu', 'cuda', 'webgpu'] as const, 'cpu');
     const options: SolverOptions = {
       executionProviders: ep === 'cpu' ? ['cpu'] : [ep, 'cpu'],
       ...(values.mode ? { mode: values.mode } : {}),
       maxSteps: numberFlag('max-steps', values['max-steps'], true),
       threads: threadsFlag(values.threads),
-      halting: values.fixed ? 'fixed' : { threshold: threshold ?? 0 },
+      halting: values.fixed
+        ? 'fixed'
+        : {
+            ...(learned !== undefined ? { threshold: learned } : {}),
+            ...(stable !== undefined ? { stable } : {}),
+            ...(values.verified ? { verified: true } : {}),
+          },
     };
     // NOTE: puzzles are checked for clashing givens only; solving them by search to check them
     // cost more than the model (29 s for 10 hard puzzles).
@@ -74,7 +93,12 @@ export const solve = defineCommand({
       : [parseGrid(positionals[0]!)];
     const clash = values.file ? undefined : givensConflict(puzzles[0]!);
     if (clash) throw new UsageError(`PUZZLE has no solution: ${clash}`);
-    for (const path of values.model) checkModelFile(path);
+    const configs = values.model.map((path) => checkModelFile(path));
+    const nSup = Math.min(...configs.map((c) => c?.nSup ?? Number.POSITIVE_INFINITY));
+    if (options.maxSteps !== undefined && options.maxSteps > nSup)
+      throw new UsageError(
+        `--max-steps ${options.maxSteps} is more than the model's Nsup (${nSup}), the most steps it was trained for; use at most ${nSup}`,
+      );
     // NOTE: loaded on use, so other commands start without the native onnxruntime binding.
     const { create } = await import('@cgar/runtime/node');
     if (ep !== 'cpu') {
@@ -82,12 +106,6 @@ export const solve = defineCommand({
       await checkProvider(await import('onnxruntime-node'), ep);
     }
     const solver = await create(values.model.length === 1 ? values.model[0]! : values.model, options);
-    if (solver.maxSteps > solver.config.nSup) {
-      await solver.release();
-      throw new UsageError(
-        `--max-steps ${solver.maxSteps} is more than the model's Nsup (${solver.config.nSup}), the most steps it was trained for; use at most ${solver.config.nSup}`,
-      );
-    }
     const results: SolveResult[] = [];
     const started = performance.now();
     for (let at = 0; at < puzzles.length; at += BATCH) {

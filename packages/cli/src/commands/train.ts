@@ -13,6 +13,7 @@ export const train = defineCommand({
   summary: 'Train a TRM with deep supervision, ACT and the CGAR plugins',
   usage:
     'train --preset NAME --data DIR [--curriculum paper|none] [--weighting per-sample|batch-scalar|uniform]\n' +
+    '            [--train-halt correct|q_halt] [--weight-halting off|on]\n' +
     '            [--steps N] [--batch B] [--lr LR] [--out DIR] [--resume | --force] [--eval-every N] [--ep cpu|cuda|webgpu]',
   description:
     'Trains on DIR/train and evaluates on DIR/test. Writes OUT/metrics.jsonl, OUT/checkpoint.safetensors\n' +
@@ -42,6 +43,17 @@ export const train = defineCommand({
       type: 'string',
       valueName: 'MODE',
       description: 'per-sample (default), batch-scalar or uniform',
+    },
+    'train-halt': {
+      type: 'string',
+      valueName: 'RULE',
+      description:
+        'what halts a training slot early: correct (default, its answer is right) or q_halt (official)',
+    },
+    'weight-halting': {
+      type: 'string',
+      valueName: 'off|on',
+      description: 'whether the supervision weights also weigh the halting loss (default off)',
     },
     steps: { type: 'string', valueName: 'N', description: 'optimizer steps (default 2000)' },
     batch: { type: 'string', valueName: 'B', description: 'ACT slots per step (default 64)' },
@@ -82,6 +94,18 @@ export const train = defineCommand({
     const steps = numberFlag('steps', values.steps, true) ?? 2000;
     const curriculum = choiceFlag('curriculum', values.curriculum, CURRICULA, 'paper');
     const weighting = choiceFlag('weighting', values.weighting, WEIGHTINGS, 'per-sample');
+    const trainHalt = choiceFlag(
+      'train-halt',
+      values['train-halt'],
+      ['correct', 'q_halt'] as const,
+      'correct',
+    );
+    const weightHalting = choiceFlag(
+      'weight-halting',
+      values['weight-halting'],
+      ['off', 'on'] as const,
+      'off',
+    );
     const ep = choiceFlag('ep', values.ep, ['cpu', 'cuda', 'webgpu'] as const, 'cpu');
     if (values.resume && values.force) throw new UsageError('--resume and --force exclude each other');
     if (values.resume && !values.out)
@@ -123,6 +147,8 @@ export const train = defineCommand({
           warmup: numberFlag('warmup', values.warmup, false) ?? Math.floor(steps / 10),
         },
         plugins: cgarPlugins(config, steps, curriculum, weighting),
+        trainHalt,
+        weightHalting: weightHalting === 'on',
         ep,
         threads,
         outDir,
@@ -132,7 +158,14 @@ export const train = defineCommand({
         checkpointEvery: numberFlag('checkpoint-every', values['checkpoint-every'], true) ?? 100,
         signal: controller.signal,
         onWarning: (m) => io.stderr(`warning: ${m}\n`),
-        describe: { preset: values.preset, data: values.data, curriculum, weighting },
+        describe: {
+          preset: values.preset,
+          data: values.data,
+          curriculum,
+          weighting,
+          trainHalt,
+          weightHalting,
+        },
         onStep: (m, p) =>
           progressBar(
             io,
