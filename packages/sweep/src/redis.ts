@@ -39,13 +39,17 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  probe.on('error', () => {});
+  // NOTE: the connect() rejection only says 'Connection is closed'; the error event says why.
+  let cause: Error | undefined;
+  probe.on('error', (e: Error) => {
+    cause ??= e;
+  });
   try {
     await probe.connect();
     await probe.ping();
   } catch (e) {
     throw new RedisUnreachableError(
-      `cannot reach Redis at ${url} (${(e as Error).message}); start redis-server there, ` +
+      `cannot reach Redis at ${url} (${(cause ?? (e as Error)).message}); start redis-server there, ` +
         'or pass the URL of one this machine can reach with --redis',
     );
   } finally {

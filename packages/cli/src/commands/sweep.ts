@@ -69,7 +69,7 @@ export const sweep = defineCommand({
       if (action === 'add') {
         const r = await enqueue(connection, queueName, jobs);
         io.stdout(
-          `sweep ${s.name}: ${jobs.length} runs (${s.configs.length} configurations x ${s.seeds.length} seeds x ${s.data.length} data settings); ` +
+          `sweep ${s.name}: ${jobs.length} runs (${s.configs.length} configurations x ${s.seeds.length} seeds x ${s.data.length} data setting${s.data.length === 1 ? '' : 's'}); ` +
             `queued ${r.added}, already queued ${r.present}, failed ones retried ${r.retried} on '${queueName}'\n` +
             `start workers with: cgar worker --redis ${values.redis}${queueName === DEFAULT_QUEUE ? '' : ` --queue ${queueName}`}\n`,
         );
