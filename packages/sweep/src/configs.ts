@@ -19,9 +19,9 @@ export interface BenchConfig {
   readonly weighting: 'uniform' | 'per-sample' | 'batch-scalar';
   /** Many seeds (`--seeds`) or few (`--other-seeds`). */
   readonly main: boolean;
-  /** What halts a training slot early (the trainer's `trainHalt`; default the official `q_halt`). */
+  /** What halts a training slot early (the trainer's `trainHalt`; unset: the official `q_halt`). */
   readonly trainHalt?: 'q_halt' | 'correct';
-  /** Whether the supervision weights also multiply the halting BCE (default true). */
+  /** Whether the supervision weights also multiply the halting BCE (unset: true, the paper's form). */
   readonly weightHalting?: boolean;
 }
 

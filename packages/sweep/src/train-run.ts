@@ -160,8 +160,9 @@ export async function trainRun(
       seed: spec.seed,
       lr: { lr: spec.lr, warmup: spec.warmup },
       plugins: pluginsFor(spec.config, spec.model, spec.steps),
-      trainHalt: c.trainHalt,
-      weightHalting: c.weightHalting,
+      // NOTE: a row that sets neither is the official recipe, whatever the trainer's defaults are.
+      trainHalt: c.trainHalt ?? 'q_halt',
+      weightHalting: c.weightHalting ?? true,
       evalRaw: true,
       ep: spec.ep,
       threads: spec.threads ?? undefined,
