@@ -159,7 +159,7 @@ export class Trainer {
       optimizer: this.options.optimizer,
       maxGradNorm: this.options.maxGradNorm,
       trainPuzzleEmb: this.options.trainPuzzleEmb,
-      weightHalting: this.options.weightHalting ?? false,
+      weightHalting: this.options.weightHalting,
     });
     const session = await GraphSession.create(this.ort, model, {
       sessionOptions: sessionOptions(this.options.ep ?? 'cpu', this.options.threads),
@@ -229,7 +229,7 @@ export class Trainer {
     const correct = out.correct!.data as Float32Array;
     const lm = out.lm!.data as Float32Array;
     const minSteps = explorationMinimum(B, cfg.nSup, this.options.explore ?? 0.1, () => this.rng.next());
-    const byCorrect = (this.options.trainHalt ?? 'correct') === 'correct';
+    const byCorrect = this.options.trainHalt === 'correct';
     const wants = Uint8Array.from(q, (v, i) => Number(byCorrect ? correct[i] === 1 : v > 0));
     slots.advance(
       out.y_next!.data as Float32Array,
