@@ -55,7 +55,8 @@ const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : String(
 function checkField(field: keyof TrmConfig, value: unknown): Problem | undefined {
   const kind = FIELDS[field];
   // NOTE: haltHead is optional; configs written before it existed mean 'prefix'.
-  if (value === undefined) return kind === 'haltHead' ? undefined : { type: true, text: `${field} is missing` };
+  if (value === undefined)
+    return kind === 'haltHead' ? undefined : { type: true, text: `${field} is missing` };
   if (kind === 'mixer' || kind === 'loss' || kind === 'haltHead') {
     const allowed: readonly string[] = kind === 'mixer' ? MIXERS : kind === 'loss' ? LOSSES : HALT_HEADS;
     if (typeof value !== 'string')
