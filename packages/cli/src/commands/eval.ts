@@ -13,7 +13,7 @@ import {
   sumShards,
   waitForJobs,
 } from '@cgar/sweep';
-import { readDataset } from '@cgar/tasks';
+import { checkDatasetBuild, readDataset } from '@cgar/tasks';
 import {
   calibrateHalting,
   checkProvider,
@@ -72,6 +72,7 @@ export const evalCommand = defineCommand({
   async run({ values, io }) {
     if (!values.checkpoint) throw new UsageError('--checkpoint FILE is required');
     if (!values.data) throw new UsageError('--data DIR is required');
+    checkDatasetBuild(values.data);
     const ckpt = await loadCheckpoint(values.checkpoint);
     const examples = readDataset(join(values.data, values.split ?? 'test')).examples;
     const limit = numberFlag('limit', values.limit, true) ?? examples.length;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,5 +133,32 @@ describe('flags', () => {
     expect(lines.at(-1)).toMatch(/1000\/1000/);
     for (let i = 1; i <= 10; i++) progressBar(io, i, 10, 'y', false);
     expect(lines.length).toBe(31);
+  });
+});
+
+describe('cgar eval', () => {
+  it('refuses a data set whose splits come from two builds, before loading anything', async () => {
+    const mixed = join(dir, 'mixed');
+    expect((await run('build-data', 'sudoku', '--out', mixed, '--train', '12', '--test', '2')).code).toBe(0);
+    const other = join(dir, 'other');
+    const built = await run(
+      'build-data',
+      'sudoku',
+      '--out',
+      other,
+      '--train',
+      '12',
+      '--test',
+      '2',
+      '--seed',
+      '9',
+    );
+    expect(built.code, built.stderr).toBe(0);
+    // NOTE: what an interrupted rebuild over an old folder leaves: one split from each build.
+    rmSync(join(mixed, 'test'), { recursive: true });
+    cpSync(join(other, 'test'), join(mixed, 'test'), { recursive: true });
+    const r = await run('eval', '--checkpoint', join(dir, 'none.safetensors'), '--data', mixed);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not from one build/);
   });
 });
