@@ -1,12 +1,13 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { create as createNode } from '@cgar/runtime/node';
 import { create as createWeb } from '@cgar/runtime/web';
 import { type Browser, chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, serveFolder } from './e2e-setup.js';
 import { prepareModel } from './scripts/prepare-model.js';
 import { EXAMPLES, type Example } from './src/puzzles.js';
 import { ruleFor } from './src/rules.js';
@@ -14,39 +15,7 @@ import { ruleFor } from './src/rules.js';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const dist = join(root, 'dist');
 const modelPath = join(root, 'public', 'model', 'sudoku-step.onnx');
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.onnx': 'application/octet-stream',
-};
-
-/**
- * The browser to drive: `CHROMIUM_PATH`, else the first of the usual Debian and Ubuntu paths.
- * Without one the test is skipped with a loud notice, except under CI (`CI=true`), where a
- * missing browser is a failure: `.ci/run` installs Debian's `chromium` first.
- */
-function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = [
-    env.CHROMIUM_PATH,
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome',
-    '/usr/bin/google-chrome-stable',
-  ];
-  return candidates.find((p): p is string => !!p && existsSync(p));
-}
-
-const executablePath = findChromium();
-if (!executablePath) {
-  const message =
-    'web-solver e2e: no Chromium found (set CHROMIUM_PATH or `apt-get install chromium`); the browser test is SKIPPED';
-  if (process.env.CI === 'true') throw new Error(`${message.replace('is SKIPPED', 'cannot run')} under CI`);
-  console.warn(`\n${'!'.repeat(100)}\n${message}\n${'!'.repeat(100)}\n`);
-}
+const executablePath = findChromium('web-solver e2e');
 
 let server: Server;
 let browser: Browser;
@@ -57,16 +26,7 @@ describe.skipIf(!executablePath)('web solver in headless Chromium', () => {
     // NOTE: a model prepared from a trained checkpoint is kept; otherwise a random one is made.
     if (!existsSync(modelPath)) await prepareModel();
     await build({ root, logLevel: 'warn' });
-    server = createServer((req, res) => {
-      const path = normalize(join(dist, decodeURIComponent(new URL(req.url!, 'http://x').pathname)));
-      const file = path.endsWith('/') ? join(path, 'index.html') : path;
-      if (!file.startsWith(dist) || !existsSync(file) || !statSync(file).isFile())
-        return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    ({ server, url } = await serveFolder(dist));
     browser = await chromium.launch({
       executablePath,
       args: [

@@ -1,28 +1,19 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expectAllClose } from '@cgar/graph/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, serveFolder } from './e2e-setup.js';
 import { prepareModel } from './scripts/prepare-model.js';
 import { EXAMPLES } from './src/puzzles.js';
 import type { TrainResult } from './src/train.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const modelPath = join(root, 'public', 'model', 'sudoku-step.onnx');
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.onnx': 'application/octet-stream',
-};
-
 /**
  * Chromium gives WebGPU a SwiftShader (software Vulkan) adapter headless, on a machine without
  * a GPU, with `--enable-unsafe-webgpu`; `--use-webgpu-adapter=swiftshader` picks it even where a
@@ -30,19 +21,7 @@ const TYPES: Record<string, string> = {
  */
 const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 
-const executablePath = [
-  process.env.CHROMIUM_PATH,
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-].find((p): p is string => !!p && existsSync(p));
-if (!executablePath) {
-  const message =
-    'web-solver WebGPU e2e: no Chromium found (set CHROMIUM_PATH or `apt-get install chromium`); the WebGPU browser test is SKIPPED';
-  if (process.env.CI === 'true') throw new Error(`${message.replace('is SKIPPED', 'cannot run')} under CI`);
-  console.warn(`\n${'!'.repeat(100)}\n${message}\n${'!'.repeat(100)}\n`);
-}
+const executablePath = findChromium('web-solver WebGPU e2e');
 
 // NOTE: counts WebGPU devices and queue submissions, so a page that fell back to wasm fails.
 const COUNT_GPU_WORK = () => {
@@ -98,16 +77,7 @@ describe.skipIf(!executablePath)(
           rollupOptions: { input: { index: join(root, 'index.html'), train: join(root, 'train.html') } },
         },
       });
-      server = createServer((req, res) => {
-        const path = normalize(join(dist, decodeURIComponent(new URL(req.url!, 'http://x').pathname)));
-        const file = path.endsWith('/') ? join(path, 'index.html') : path;
-        if (!file.startsWith(dist) || !existsSync(file) || !statSync(file).isFile())
-          return void res.writeHead(404).end();
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-        res.end(readFileSync(file));
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+      ({ server, url } = await serveFolder(dist));
       browser = await chromium.launch({
         executablePath,
         args: [
