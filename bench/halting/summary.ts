@@ -5,7 +5,7 @@
  *   npx tsx bench/halting/summary.ts --out bench/results/halting/training.md RUN_DIR [RUN_DIR ...]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readMetrics } from '@cgar/trainer';
 
@@ -40,7 +40,9 @@ const rows = positionals.map((dir) => {
   const run = JSON.parse(readFileSync(`${dir}/run.json`, 'utf8')) as { bench?: { config?: string } };
   const name = run.bench?.config
     ? `${run.bench.config} s${(run as { seed?: number }).seed ?? 0}`
-    : basename(dir);
+    : basename(dir) === 'run'
+      ? basename(dirname(dir))
+      : basename(dir);
   if (!last) return `| ${name} | no evaluation yet |`;
   const raw = last.raw;
   return `| ${name} | ${last.step} | ${pct(last.exact)} | ${pct(last.haltAcc)} / ${pct(raw?.haltAcc)} | ${num(last.auc, 3)} / ${num(raw?.auc, 3)} | ${pct(last.exactAdaptive)} / ${num(last.meanSteps)} | ${raw ? `${pct(raw.exactAdaptive)} / ${num(raw.meanSteps)}` : '-'} | ${rule(last.rules, 'stable3')} | ${rule(last.rules, 'verified')} | ${rule(last.rules, 'verified|stable3')} |`;
