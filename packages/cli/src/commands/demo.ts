@@ -126,7 +126,7 @@ export const demo = defineCommand({
       `${JSON.stringify({ threshold, calibration: { maxLoss: c.maxLoss, validation: validation.length } }, null, 2)}\n`,
     );
     io.stdout(
-      `5/5 exported the halting model to ${modelPath}; solving 3 unseen puzzles with q_halt > ${threshold}\n\n`,
+      `5/5 exported the halting model to ${modelPath}; solving the ${test.length} unseen test puzzles with q_halt > ${threshold}\n\n`,
     );
     const solver = await create(model.bytes, {
       executionProviders: ep === 'cpu' ? ['cpu'] : [ep, 'cpu'],
