@@ -41,6 +41,18 @@ describe('StepIndexStats', () => {
     s.clear();
     expect(s.size).toBe(0);
   });
+
+  it('keeps a bounded number of samples for the AUC, the most recent ones', () => {
+    const s = new StepIndexStats(2, 8);
+    // NOTE: early samples separate inversely, recent ones perfectly; only recent ones are kept.
+    for (let i = 0; i < 100; i++) {
+      const right = i % 2 === 0;
+      s.add(1, right === i >= 50 ? 1 : -1, right);
+    }
+    expect(s.figures().auc).toBe(1);
+    expect(s.size).toBe(100);
+    expect(s.figures().count).toEqual([100, 0]);
+  });
 });
 
 describe('halting rules on traces', () => {

@@ -58,7 +58,14 @@ export class StepIndexStats {
   private scores: number[] = [];
   private labels: number[] = [];
 
-  constructor(readonly steps: number) {
+  /**
+   * `steps`: the last step index. At most `maxSamples` recent `(q_halt, correct)` pairs are kept for
+   * the AUC, so a loop that never clears the statistics does not grow without bound.
+   */
+  constructor(
+    readonly steps: number,
+    readonly maxSamples = 1 << 16,
+  ) {
     this.counts = new Array<number>(steps).fill(0);
     this.rights = new Array<number>(steps).fill(0);
     this.qSums = new Array<number>(steps).fill(0);
@@ -70,12 +77,18 @@ export class StepIndexStats {
     this.counts[i]! += 1;
     this.rights[i]! += Number(Boolean(correct));
     this.qSums[i]! += qHalt;
+    if (this.scores.length >= this.maxSamples) {
+      // NOTE: drop the older half at once: amortised O(1) per sample.
+      this.scores = this.scores.slice(this.maxSamples >> 1);
+      this.labels = this.labels.slice(this.maxSamples >> 1);
+    }
     this.scores.push(qHalt);
     this.labels.push(Number(Boolean(correct)));
   }
 
+  /** Samples recorded since the last {@link clear} (the AUC uses the most recent `maxSamples`). */
   get size(): number {
-    return this.scores.length;
+    return this.counts.reduce((a, b) => a + b, 0);
   }
 
   figures(): StepIndexFigures {
