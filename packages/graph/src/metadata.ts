@@ -1,3 +1,46 @@
+/** Visits a protobuf field: its number, where its bytes start, their length, and a varint's value (-1 otherwise). */
+type FieldVisitor = (field: number, start: number, len: number, value: number) => void;
+
+/**
+ * A walker over the protobuf fields of `bytes` between the current position and `end`, for
+ * `fn` (named in errors). Length-delimited fields that run past `end` are reported as truncation.
+ */
+function protoFields(bytes: Uint8Array, fn: string): (end: number, visit: FieldVisitor) => void {
+  let pos = 0;
+  const truncated = (why: string) =>
+    new RangeError(`${fn}: the model bytes end inside a field${why}: the file is truncated`);
+  const varint = (): number => {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      if (pos >= bytes.length) throw truncated('');
+      const b = bytes[pos++]!;
+      result += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return result;
+      shift += 7;
+    }
+  };
+  return function fields(end: number, visit: FieldVisitor): void {
+    while (pos < end) {
+      const key = varint();
+      const field = Math.floor(key / 8);
+      const wire = key & 7;
+      if (wire === 0) visit(field, pos, 0, varint());
+      else if (wire === 1) pos += 8;
+      else if (wire === 5) pos += 4;
+      else if (wire === 2) {
+        const len = varint();
+        const start = pos;
+        // NOTE: a cut-off file would otherwise end the scan quietly, as if its last fields were absent.
+        if (start + len > end) throw truncated(` (${start + len} > ${end} bytes)`);
+        visit(field, start, len, -1);
+        pos = start + len;
+      } else throw new RangeError(`${fn}: not an ONNX model (wire type ${wire})`);
+    }
+    if (pos > end) throw truncated('');
+  };
+}
+
 /**
  * Reads the `metadata_props` of an ONNX model without decoding the graph: a scan of the
  * top-level protobuf fields that skips everything else (weights included).
@@ -9,39 +52,7 @@
 export function readModelMetadata(bytes: Uint8Array): Record<string, string> {
   const out: Record<string, string> = {};
   const text = new TextDecoder();
-  let pos = 0;
-  const varint = (): number => {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      if (pos >= bytes.length) throw new RangeError('readModelMetadata: the model bytes end inside a field');
-      const b = bytes[pos++]!;
-      result += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return result;
-      shift += 7;
-    }
-  };
-  const fields = (end: number, visit: (field: number, start: number, len: number) => void) => {
-    while (pos < end) {
-      const key = varint();
-      const field = Math.floor(key / 8);
-      const wire = key & 7;
-      if (wire === 0) varint();
-      else if (wire === 1) pos += 8;
-      else if (wire === 5) pos += 4;
-      else if (wire === 2) {
-        const len = varint();
-        const start = pos;
-        // NOTE: a cut-off file would otherwise end the scan quietly, as if its last fields were absent.
-        if (start + len > end)
-          throw new RangeError(
-            `readModelMetadata: the model bytes end inside a field (${start + len} > ${end} bytes): the file is truncated`,
-          );
-        visit(field, start, len);
-        pos = start + len;
-      } else throw new RangeError(`readModelMetadata: not an ONNX model (wire type ${wire})`);
-    }
-  };
+  const fields = protoFields(bytes, 'readModelMetadata');
   fields(bytes.length, (field, start, len) => {
     if (field !== 14) return;
     let key = '';
@@ -73,41 +84,7 @@ export interface ModelScan {
 export function scanModel(bytes: Uint8Array): ModelScan {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const text = new TextDecoder();
-  let pos = 0;
-  const varint = (): number => {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      if (pos >= bytes.length)
-        throw new RangeError('scanModel: the model bytes end inside a field: the file is truncated');
-      const b = bytes[pos++]!;
-      result += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return result;
-      shift += 7;
-    }
-  };
-  const fields = (end: number, visit: (field: number, start: number, len: number, value: number) => void) => {
-    while (pos < end) {
-      const key = varint();
-      const field = Math.floor(key / 8);
-      const wire = key & 7;
-      if (wire === 0) visit(field, pos, 0, varint());
-      else if (wire === 1) pos += 8;
-      else if (wire === 5) pos += 4;
-      else if (wire === 2) {
-        const len = varint();
-        const start = pos;
-        if (start + len > end)
-          throw new RangeError(
-            `scanModel: the model bytes end inside a field (${start + len} > ${end} bytes): the file is truncated`,
-          );
-        visit(field, start, len, -1);
-        pos = start + len;
-      } else throw new RangeError(`scanModel: not an ONNX model (wire type ${wire})`);
-    }
-    if (pos > end)
-      throw new RangeError('scanModel: the model bytes end inside a field: the file is truncated');
-  };
+  const fields = protoFields(bytes, 'scanModel');
   const outputs: { name: string; dims: (number | string)[] }[] = [];
   const nonFinite: string[] = [];
   // ModelProto.graph = 7; GraphProto.initializer = 5, output = 12.
