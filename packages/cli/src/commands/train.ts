@@ -159,6 +159,8 @@ export const train = defineCommand({
         evalEvery:
           numberFlag('eval-every', values['eval-every'], true) ?? Math.max(1, Math.floor(steps / 10)),
         checkpointEvery: numberFlag('checkpoint-every', values['checkpoint-every'], true) ?? 100,
+        // NOTE: raw weights too, so the report shows the halting head with and without the EMA.
+        evalRaw: true,
         signal: controller.signal,
         onWarning: (m) => io.stderr(`warning: ${m}\n`),
         describe: {
