@@ -1,7 +1,7 @@
 import { buildStepGraph, seqLen, type TrmConfig, type TrmParams } from '@cgar/export';
 import { GraphSession, type HostTensor, hostTensor, type OrtModule } from '@cgar/graph';
 import { encodePuzzle, encodeSolution, isValidSolution, type SudokuExample } from '@cgar/tasks';
-import { applyHaltingRule, type HaltingTrace, STANDARD_RULES } from './halting.js';
+import { applyHaltingRule, type HaltingTrace, haltingStep, STANDARD_RULES } from './halting.js';
 import { rocAuc, type StepIndexFigures, StepIndexStats } from './stats.js';
 
 /** Held-out figures at full depth, with and without adaptive halting. */
@@ -60,12 +60,7 @@ export async function evaluate<O extends EvalOptions = EvalOptions>(
   const { cells, vocab, nSup, hidden: D } = cfg;
   const S = seqLen(cfg);
   const batch = options.batchSize ?? 128;
-  let exact = 0;
   let cell = 0;
-  let haltAcc = 0;
-  let exactAdaptive = 0;
-  let stepsTotal = 0;
-  const histogram = new Array<number>(nSup).fill(0);
   const traces: HaltingTrace[] = [];
   const perStep = new StepIndexStats(nSup);
   for (let start = 0; start < examples.length; start += batch) {
@@ -81,9 +76,7 @@ export async function evaluate<O extends EvalOptions = EvalOptions>(
     });
     let y = tile(params.get('inner.H_init')!.data, B * S);
     let z = tile(params.get('inner.L_init')!.data, B * S);
-    const haltedAt = new Int32Array(B);
-    const adaptiveRight = new Uint8Array(B);
-    let last: { right: Uint8Array; cellsRight: number; q: Float32Array } | undefined;
+    let lastCellsRight = 0;
     const chunkTraces = Array.from({ length: B }, () => ({
       qHalt: new Float32Array(nSup),
       correct: new Uint8Array(nSup),
@@ -111,41 +104,32 @@ export async function evaluate<O extends EvalOptions = EvalOptions>(
         perStep.add(s, q[b]!, graded.right[b]!);
       });
       previous = graded.digits;
-      for (let b = 0; b < B; b++) {
-        if (haltedAt[b] === 0 && (q[b]! > 0 || s === nSup)) {
-          haltedAt[b] = s;
-          adaptiveRight[b] = graded.right[b]!;
-        }
-      }
-      last = { ...graded, q };
+      lastCellsRight = graded.cellsRight;
     }
-    for (let b = 0; b < B; b++) {
-      exact += last!.right[b]!;
-      haltAcc += Number(last!.q[b]! >= 0 === (last!.right[b] === 1));
-      exactAdaptive += adaptiveRight[b]!;
-      stepsTotal += haltedAt[b]!;
-      histogram[haltedAt[b]! - 1]! += 1;
-    }
-    cell += last!.cellsRight;
+    cell += lastCellsRight;
     traces.push(...chunkTraces);
   }
   await session.release();
   const n = examples.length;
+  // NOTE: the fixed-step and adaptive figures are read off the traces, the one record of every step.
   const lastQ = traces.map((t) => t.qHalt[nSup - 1]!);
-  const lastRight = traces.map((t) => t.correct[nSup - 1]!);
+  const lastRight = traces.map((t) => Number(t.correct[nSup - 1]!));
+  const histogram = new Array<number>(nSup).fill(0);
+  for (const t of traces) histogram[haltingStep(t, nSup, STANDARD_RULES.learned!)]! += 1;
+  const rules = Object.fromEntries(
+    Object.entries(STANDARD_RULES).map(([name, rule]) => [name, applyHaltingRule(traces, rule)]),
+  );
   return {
     count: n,
-    exact: exact / n,
+    exact: lastRight.reduce((a, b) => a + b, 0) / n,
     cell: cell / (n * cells),
-    haltAcc: haltAcc / n,
-    exactAdaptive: exactAdaptive / n,
-    meanSteps: stepsTotal / n,
+    haltAcc: lastQ.filter((q, i) => q >= 0 === (lastRight[i] === 1)).length / n,
+    exactAdaptive: rules.learned!.exact,
+    meanSteps: rules.learned!.meanSteps,
     stepHistogram: histogram,
     byStep: perStep.figures(),
     auc: rocAuc(lastQ, lastRight),
-    rules: Object.fromEntries(
-      Object.entries(STANDARD_RULES).map(([name, rule]) => [name, applyHaltingRule(traces, rule)]),
-    ),
+    rules,
     ...(options.traces ? { traces } : {}),
   } as EvalResult<O>;
 }
