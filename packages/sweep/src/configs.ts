@@ -64,6 +64,14 @@ export const CONFIGS = {
     trainHalt: 'correct',
     weightHalting: false,
   },
+  'cgar-official-correct-lm': {
+    label: 'CGAR with the official batch-scalar HSW, slots halt when right, HSW on the cross-entropy only',
+    pdc: true,
+    weighting: 'batch-scalar',
+    main: false,
+    trainHalt: 'correct',
+    weightHalting: false,
+  },
 } as const satisfies Record<string, BenchConfig>;
 
 export type ConfigName = keyof typeof CONFIGS;
