@@ -47,6 +47,7 @@ const HELP = `usage: npx tsx bench/cgar-table/run.ts [flags]
   --data-seed S        seed of the data set (1)          --threads T      onnxruntime intra-op threads
   --ep cpu|cuda|webgpu (cpu)                             --out DIR        (bench/results/cgar-table)
   --configs LIST       subset of ${CONFIG_NAMES.join(',')}
+  --table-only         rewrite the table files from the stored runs, training nothing
   --jobs J             runs trained at once: a local redis-server and J worker processes pulling
                        the runs from a BullMQ queue (1: in this process); give each --threads 1`;
 
@@ -56,7 +57,7 @@ const values = orExit(() =>
       ...['preset', 'steps', 'batch', 'lr', 'warmup', 'eval-every', 'seeds', 'other-seeds', 'train', 'test'],
       ...['min-givens', 'max-givens', 'data-seed', 'threads', 'ep', 'out', 'configs', 'jobs'],
     ],
-    ['require-search', 'help'],
+    ['require-search', 'table-only', 'help'],
   ),
 );
 if (values.help) {
@@ -186,7 +187,9 @@ async function main(): Promise<number> {
     console.error('\ninterrupted: checkpointing the current run; rerun the same command to continue');
     controller.abort();
   });
-  if (jobs > 1) {
+  if (values['table-only'] === true) {
+    // NOTE: rows show the runs that are finished; the others are simply not in the table yet.
+  } else if (jobs > 1) {
     await runOnQueue(d, controller.signal);
   } else {
     for (const run of plannedRuns()) {

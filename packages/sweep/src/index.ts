@@ -41,10 +41,16 @@ export {
   sumShards,
 } from './shards.js';
 export {
+  CONTENTION_FACTOR,
   type ConfigSummary,
   type CurvePoint,
   type DepthSegment,
   exactAt,
+  HELDOUT_FILE,
+  type HeldoutFigures,
+  type HeldoutSummary,
+  type RuleFigures,
+  type RuleStat,
   type RunSummary,
   type Stat,
   stat,
@@ -60,7 +66,16 @@ export {
   type Sweep,
   settingDir,
 } from './sweep-file.js';
-export { fmtStat, markdownTable, TABLE_HEAD, TABLE_NOTES, type TableHeader, tableCells } from './table.js';
+export {
+  fmtStat,
+  markdownTable,
+  TABLE_HEAD,
+  TABLE_NOTES,
+  type TableHeader,
+  tableCells,
+  USER_HEAD,
+  userCells,
+} from './table.js';
 export { TABLE_FILES, writeTableFiles } from './table-files.js';
 export {
   checkSpec,

@@ -1,7 +1,7 @@
 import { netApplications } from '@cgar/curriculum';
 import { type Band, barChart, htmlPage, lineChart, type Series } from '@cgar/trainer';
 import type { ConfigSummary, CurvePoint, RunSummary } from './summary.js';
-import { TABLE_HEAD, TABLE_NOTES, type TableHeader, tableCells } from './table.js';
+import { TABLE_HEAD, TABLE_NOTES, type TableHeader, tableCells, USER_HEAD, userCells } from './table.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -107,7 +107,10 @@ export function htmlReport(
   ];
   const body = [
     `<ul>${settings.map(([k, v]) => `<li><b>${esc(k)}</b>: ${k === 'Command' ? `<code>${esc(v)}</code>` : esc(v)}</li>`).join('')}</ul>`,
+    '<h2>Training cost and equal compute</h2>',
     `<table><tr>${TABLE_HEAD.map(cell('th')).join('')}</tr>${rows.map((r) => `<tr>${tableCells(r).map(cell('td')).join('')}</tr>`).join('')}</table>`,
+    '<h2>Evaluated like a user</h2>',
+    `<table><tr>${USER_HEAD.map(cell('th')).join('')}</tr>${rows.map((r) => `<tr>${userCells(r).map(cell('td')).join('')}</tr>`).join('')}</table>`,
     `<p>${esc(TABLE_NOTES.join(' '))}</p>`,
     '<h2>Accuracy against training time (mean over seeds)</h2>',
     overTime(rows, 'exact', 'Held-out exact accuracy after 16 steps'),

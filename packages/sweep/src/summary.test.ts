@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exactAt, stat, summarizeConfigs, summarizeRun } from './summary.js';
 
+const rules = (verified: number, learned: number) => ({
+  learned: { exact: learned, meanSteps: 16 },
+  stable2: { exact: verified, meanSteps: 4 },
+  verified: { exact: verified, meanSteps: 6 },
+});
+
 const evalRecord = (step: number, exact: number) => ({
   type: 'eval',
   step,
@@ -18,9 +24,9 @@ const evalRecord = (step: number, exact: number) => ({
 });
 
 /** A run of 6 steps: 3 at (2,1) then 3 at (6,3); each depth's first step is slow (session build). */
-function fakeRun(final = true): string {
+function fakeRun(final = true, { slow = 1, withRules = false } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'cgar-table-'));
-  const seconds = [5, 1, 1, 9, 2, 2];
+  const seconds = [5, 1, 1, 9, 2, 2].map((s) => s * slow);
   const lines = seconds.map((s, i) => ({
     type: 'step',
     step: i + 1,
@@ -32,7 +38,7 @@ function fakeRun(final = true): string {
     stage: i < 3 ? 0 : 2,
   }));
   const records: object[] = [...lines.slice(0, 3), evalRecord(3, 0.25), ...lines.slice(3)];
-  if (final) records.push(evalRecord(6, 0.5));
+  if (final) records.push({ ...evalRecord(6, 0.5), ...(withRules ? { rules: rules(0.75, 0.5), auc: 0.9 } : {}) });
   writeFileSync(join(dir, 'metrics.jsonl'), `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
   return dir;
 }
@@ -74,6 +80,47 @@ describe('summarizeConfigs', () => {
     // the baseline's curve is (3 s, 25%), (9 s, 50%): at 4.5 s it is a quarter of the way up
     expect(rows[1]!.baselineExactAtTime).toBeCloseTo(0.25 + 0.25 * (1.5 / 6), 12);
     expect(rows[0]!.baselineExactAtTime).toBeCloseTo(0.5, 12);
+  });
+
+  it('leaves the time of runs on a loaded machine out, and their accuracy in', () => {
+    const a = summarizeRun(fakeRun(), 'baseline', 0, 6)!;
+    const b = summarizeRun(fakeRun(true, { slow: 2 }), 'baseline', 1, 6)!;
+    expect(b.deepStepSeconds).toBe(2 * a.deepStepSeconds);
+    const [row] = summarizeConfigs([a, b], ['baseline'], {});
+    expect(row!.seeds).toEqual([0, 1]);
+    expect(row!.timedSeeds).toEqual([0]);
+    expect(row!.trainSeconds.mean).toBe(a.trainSeconds);
+    expect(row!.curve.at(-1)!.trainSeconds).toBe(a.trainSeconds);
+    expect(row!.exact.n).toBe(2);
+  });
+
+  it('picks the best rule by exact, then steps, and reads heldout.json of the final checkpoint only', () => {
+    const dir = fakeRun(true, { withRules: true });
+    const h = { dataSeed: 2, count: 10, exact: 0.4, haltAcc: 1, auc: 0.8, rules: rules(0.6, 0.3) };
+    writeFileSync(join(dir, 'heldout.json'), JSON.stringify({ ...h, checkpointStep: 6 }));
+    const run = summarizeRun(dir, 'cgar', 0, 6)!;
+    expect(run.heldout).toEqual(h);
+    const [row] = summarizeConfigs([run], ['cgar'], {});
+    // stable2 and verified tie on exact; stable2 takes fewer steps
+    expect(row!.bestRule).toMatchObject({ name: 'stable2', seeds: 1 });
+    expect(row!.bestRule!.exact.mean).toBe(0.75);
+    expect(row!.auc!.mean).toBe(0.9);
+    expect(row!.heldout).toMatchObject({ seeds: [0], dataSeed: 2, count: 10 });
+    expect(row!.heldout!.learned.exact.mean).toBe(0.3);
+    expect(row!.heldout!.best.name).toBe('stable2');
+    writeFileSync(join(dir, 'heldout.json'), JSON.stringify({ ...h, checkpointStep: 3 }));
+    expect(summarizeRun(dir, 'cgar', 0, 6)!.heldout).toBeUndefined();
+  });
+
+  it("gives the time a row's curve reaches the baseline's final accuracy, over the baseline's time", () => {
+    const base = summarizeRun(fakeRun(), 'baseline', 0, 6)!;
+    const fast = { ...base, config: 'pdc' as const, curve: [{ ...base.curve[0]!, trainSeconds: 2, exact: 0.5 }] };
+    const slow = { ...base, config: 'hsw' as const, curve: [{ ...base.curve[0]!, exact: 0.4 }] };
+    const rows = summarizeConfigs([base, fast, slow], ['baseline', 'pdc', 'hsw'], {});
+    expect(rows[0]!.timeToBaselineFinal).toBe(1);
+    // the baseline ends at 50% after 9 s; pdc's curve reaches 50% at 2 s
+    expect(rows[1]!.timeToBaselineFinal).toBeCloseTo(2 / 9, 12);
+    expect(rows[2]!.timeToBaselineFinal).toBeUndefined();
   });
 
   it('exactAt interpolates from 0% at 0 s and is undefined past the curve', () => {

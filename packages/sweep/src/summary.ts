@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS_FILE, readMetrics } from '@cgar/trainer';
 import { CONFIGS, type ConfigName } from './configs.js';
@@ -12,6 +12,22 @@ export interface CurvePoint {
   readonly haltAcc: number;
   readonly exactAdaptive: number;
   readonly meanSteps: number;
+}
+
+/** Exact accuracy and mean supervision steps of one halting rule. */
+export interface RuleFigures {
+  readonly exact: number;
+  readonly meanSteps: number;
+}
+
+/** The final figures of a run on the fresh held-out set of `bench/cgar-table/heldout.ts`. */
+export interface HeldoutFigures {
+  readonly dataSeed: number;
+  readonly count: number;
+  readonly exact: number;
+  readonly haltAcc: number;
+  readonly auc: number | null;
+  readonly rules: Readonly<Record<string, RuleFigures>>;
 }
 
 /** Steps run at one depth, in a row. */
@@ -44,7 +60,18 @@ export interface RunSummary {
   readonly final: CurvePoint & { readonly count: number; readonly stepHistogram: readonly number[] };
   readonly curve: readonly CurvePoint[];
   readonly depth: readonly DepthSegment[];
+  /** Median seconds of one optimizer step at the run's deepest recursion: how loaded the machine was. */
+  readonly deepStepSeconds: number;
+  /** Final evaluation: every standard halting rule (absent in runs older than the rules). */
+  readonly rules?: Readonly<Record<string, RuleFigures>>;
+  /** Final evaluation: ROC AUC of the last step's `q_halt` against exactness. */
+  readonly auc?: number | null;
+  /** `RUN/heldout.json`, when it was computed from this run's final checkpoint. */
+  readonly heldout?: HeldoutFigures;
 }
+
+/** `RUN/heldout.json`, written by `bench/cgar-table/heldout.ts`. */
+export const HELDOUT_FILE = 'heldout.json';
 
 /**
  * Reads a finished run folder; `undefined` while it has no evaluation at step `steps` (not run,
@@ -102,7 +129,36 @@ export function summarizeRun(
     },
     curve: m.evals.map(point),
     depth,
+    deepStepSeconds: deepStepSeconds(records),
+    ...finalRules(last),
+    ...heldout(runDir, steps),
   };
+}
+
+function finalRules(last: object): Pick<RunSummary, 'rules' | 'auc'> {
+  const e = last as { rules?: Record<string, RuleFigures>; auc?: number | null };
+  return e.rules ? { rules: e.rules, auc: e.auc ?? null } : {};
+}
+
+function heldout(runDir: string, steps: number): Pick<RunSummary, 'heldout'> {
+  const path = join(runDir, HELDOUT_FILE);
+  if (!existsSync(path)) return {};
+  const h = JSON.parse(readFileSync(path, 'utf8'));
+  // NOTE: a file from an earlier checkpoint of a run that then went on does not describe its end.
+  if (h.checkpointStep !== steps) return {};
+  const { dataSeed, count, exact, haltAcc, auc, rules } = h;
+  return { heldout: { dataSeed, count, exact, haltAcc, auc, rules } };
+}
+
+/** Median step time at the deepest (n, T) the run used. */
+function deepStepSeconds(records: readonly StepRecord[]): number {
+  const cost = (r: StepRecord) => r.T * (r.n + 1);
+  const deepest = Math.max(...records.map(cost));
+  const s = records
+    .filter((r) => cost(r) === deepest)
+    .map((r) => r.seconds)
+    .sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
 type StepRecord = { step: number; seconds: number; n: number; T: number };
@@ -150,11 +206,36 @@ export function stat(values: readonly number[]): Stat {
   return { mean, std: Math.sqrt(variance), min: Math.min(...values), max: Math.max(...values), n };
 }
 
+/** A halting rule over seeds. */
+export interface RuleStat {
+  readonly name: string;
+  readonly exact: Stat;
+  readonly meanSteps: Stat;
+}
+
+/** A row's final figures on the fresh held-out set, over the seeds that have them. */
+export interface HeldoutSummary {
+  readonly seeds: readonly number[];
+  readonly dataSeed: number;
+  readonly count: number;
+  readonly exact: Stat;
+  readonly learned: RuleStat;
+  readonly best: RuleStat;
+}
+
+/**
+ * A run whose median step at full depth took more than this many times the quickest run's was
+ * timed on a loaded machine: its accuracy counts, its time does not.
+ */
+export const CONTENTION_FACTOR = 1.25;
+
 /** One row of the table: a configuration over its seeds. */
 export interface ConfigSummary {
   readonly config: ConfigName;
   readonly label: string;
   readonly seeds: readonly number[];
+  /** Seeds whose training time counts (the others ran on a loaded machine, see {@link CONTENTION_FACTOR}). */
+  readonly timedSeeds: readonly number[];
   readonly trainSeconds: Stat;
   readonly stepsPerSecond: Stat;
   /** Mean baseline training time over this configuration's; `undefined` without a baseline. */
@@ -164,15 +245,28 @@ export interface ConfigSummary {
    * curve, interpolated linearly from 0% at 0 s); `undefined` without a baseline or past its end.
    */
   readonly baselineExactAtTime: number | undefined;
+  /**
+   * Training time at which this row's seed-averaged exact@16 first reaches the baseline's final
+   * one, over the baseline's mean training time; `undefined` if it never does (or no baseline).
+   */
+  readonly timeToBaselineFinal: number | undefined;
   readonly bound: number;
   readonly exact: Stat;
   readonly cell: Stat;
   readonly haltAcc: Stat;
   readonly meanSteps: Stat;
   readonly exactAdaptive: Stat;
+  /** ROC AUC of `q_halt` at the final evaluation, over the seeds that report it. */
+  readonly auc: Stat | undefined;
+  /**
+   * The standard halting rule with the best mean exact accuracy over the seeds that report rules
+   * (fewest mean steps on a tie); `undefined` when no seed does.
+   */
+  readonly bestRule: (RuleStat & { readonly seeds: number }) | undefined;
+  readonly heldout: HeldoutSummary | undefined;
   /** Halting steps at the final evaluation, summed over seeds (index 0 = step 1). */
   readonly histogram: readonly number[];
-  /** Evaluations averaged over seeds, step by step. */
+  /** Evaluations averaged over seeds, step by step (time over the timed seeds). */
   readonly curve: readonly CurvePoint[];
 }
 
@@ -188,37 +282,103 @@ export function summarizeConfigs(
   order: readonly ConfigName[],
   bounds: Readonly<Partial<Record<ConfigName, number>>>,
 ): ConfigSummary[] {
+  const quickest = Math.min(...runs.map((r) => r.deepStepSeconds).filter(Number.isFinite));
+  const timed = (rs: readonly RunSummary[]) => {
+    const clean = rs.filter((r) => !(r.deepStepSeconds > CONTENTION_FACTOR * quickest));
+    return clean.length ? clean : rs;
+  };
   const baseline = runs.filter((r) => r.config === 'baseline');
-  const baseTime = baseline.length ? stat(baseline.map((r) => r.trainSeconds)).mean : undefined;
-  const baseCurve = baseline.length ? meanCurve(baseline) : [];
+  const baseTime = baseline.length ? stat(timed(baseline).map((r) => r.trainSeconds)).mean : undefined;
+  const baseCurve = baseline.length ? meanCurve(baseline, timed(baseline)) : [];
+  const baseFinal = baseline.length ? stat(baseline.map((r) => r.final.exact)).mean : undefined;
   return order.flatMap((config) => {
     const mine = runs.filter((r) => r.config === config);
     if (!mine.length) return [];
+    const clock = timed(mine);
     const of = (f: (r: RunSummary) => number) => stat(mine.map(f));
-    const trainSeconds = of((r) => r.trainSeconds);
+    const trainSeconds = stat(clock.map((r) => r.trainSeconds));
     const histogram = mine[0]!.final.stepHistogram.map((_, i) =>
       mine.reduce((a, r) => a + (r.final.stepHistogram[i] ?? 0), 0),
     );
+    const curve = meanCurve(mine, clock);
+    const aucs = mine.flatMap((r) => (typeof r.auc === 'number' ? [r.auc] : []));
+    const withRules = mine.filter((r) => r.rules);
+    const best = bestRule(withRules.map((r) => r.rules!));
+    const reach = baseFinal === undefined ? undefined : timeToReach(curve, baseFinal);
     return [
       {
         config,
         label: CONFIGS[config].label,
         seeds: mine.map((r) => r.seed),
+        timedSeeds: clock.map((r) => r.seed),
         trainSeconds,
-        stepsPerSecond: of((r) => r.stepsPerSecond),
+        stepsPerSecond: stat(clock.map((r) => r.stepsPerSecond)),
         speedup: baseTime === undefined ? undefined : baseTime / trainSeconds.mean,
         baselineExactAtTime: exactAt(baseCurve, trainSeconds.mean),
+        timeToBaselineFinal: reach === undefined || baseTime === undefined ? undefined : reach / baseTime,
         bound: bounds[config] ?? Number.NaN,
         exact: of((r) => r.final.exact),
         cell: of((r) => r.final.cell),
         haltAcc: of((r) => r.final.haltAcc),
         meanSteps: of((r) => r.final.meanSteps),
         exactAdaptive: of((r) => r.final.exactAdaptive),
+        auc: aucs.length ? stat(aucs) : undefined,
+        bestRule: best && { ...best, seeds: withRules.length },
+        heldout: heldoutSummary(mine),
         histogram,
-        curve: meanCurve(mine),
+        curve,
       },
     ];
   });
+}
+
+/** A rule's figures over seeds. */
+function ruleStat(name: string, rules: readonly Readonly<Record<string, RuleFigures>>[]): RuleStat {
+  return {
+    name,
+    exact: stat(rules.map((r) => r[name]!.exact)),
+    meanSteps: stat(rules.map((r) => r[name]!.meanSteps)),
+  };
+}
+
+/** Among the rules every seed reports, the best mean exact accuracy, then the fewest mean steps. */
+function bestRule(rules: readonly Readonly<Record<string, RuleFigures>>[]): RuleStat | undefined {
+  if (!rules.length) return undefined;
+  const names = Object.keys(rules[0]!).filter((n) => rules.every((r) => r[n]));
+  const stats = names.map((n) => ruleStat(n, rules));
+  // NOTE: accuracies are shares of the same puzzles; 1e-9 keeps float noise from deciding a tie.
+  stats.sort((a, b) => b.exact.mean - a.exact.mean > 1e-9 ? 1 : a.exact.mean - b.exact.mean > 1e-9 ? -1 : a.meanSteps.mean - b.meanSteps.mean);
+  return stats[0];
+}
+
+function heldoutSummary(runs: readonly RunSummary[]): HeldoutSummary | undefined {
+  const first = runs.find((r) => r.heldout)?.heldout;
+  if (!first) return undefined;
+  // NOTE: files from another set (an older heldout.ts call) are left out, not mixed in.
+  const mine = runs.filter((r) => r.heldout?.dataSeed === first.dataSeed && r.heldout.count === first.count);
+  const h = mine.map((r) => r.heldout!);
+  return {
+    seeds: mine.map((r) => r.seed),
+    dataSeed: h[0]!.dataSeed,
+    count: h[0]!.count,
+    exact: stat(h.map((x) => x.exact)),
+    learned: ruleStat('learned', h.map((x) => x.rules)),
+    best: bestRule(h.map((x) => x.rules))!,
+  };
+}
+
+/** Training seconds at which `curve` first reaches `target` exact accuracy (linear from 0 at 0 s). */
+function timeToReach(curve: readonly CurvePoint[], target: number): number | undefined {
+  let prev = { trainSeconds: 0, exact: 0 };
+  for (const p of curve) {
+    if (p.exact >= target - 1e-9) {
+      const rise = p.exact - prev.exact;
+      const f = rise > 0 ? (target - prev.exact) / rise : 1;
+      return prev.trainSeconds + Math.max(0, Math.min(1, f)) * (p.trainSeconds - prev.trainSeconds);
+    }
+    prev = p;
+  }
+  return undefined;
 }
 
 /**
@@ -240,17 +400,21 @@ export function exactAt(curve: readonly CurvePoint[], seconds: number): number |
   return last.exact;
 }
 
-/** Averages the evaluations of several seeds at each step that every seed evaluated. */
-function meanCurve(runs: readonly RunSummary[]): CurvePoint[] {
+/**
+ * Averages the evaluations of several seeds at each step that every seed evaluated; the time axis
+ * averages the `clock` runs only (those timed on an unloaded machine).
+ */
+function meanCurve(runs: readonly RunSummary[], clock: readonly RunSummary[] = runs): CurvePoint[] {
   const steps = runs[0]!.curve.map((p) => p.step);
   return steps.flatMap((step) => {
     const points = runs.map((r) => r.curve.find((p) => p.step === step));
     if (points.some((p) => !p)) return [];
     const avg = (k: keyof CurvePoint) => points.reduce((a, p) => a + p![k], 0) / points.length;
+    const times = clock.map((r) => r.curve.find((p) => p.step === step)?.trainSeconds ?? Number.NaN);
     return [
       {
         step,
-        trainSeconds: avg('trainSeconds'),
+        trainSeconds: times.reduce((a, t) => a + t, 0) / times.length,
         exact: avg('exact'),
         cell: avg('cell'),
         haltAcc: avg('haltAcc'),
