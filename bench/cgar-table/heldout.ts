@@ -45,12 +45,16 @@ const maxGivens = int('max-givens', minGivens);
 const threads = args.threads === undefined ? undefined : int('threads', 1);
 const tableData = join(out, 'data');
 if (!existsSync(join(tableData, 'train', 'manifest.json'))) {
-  console.error(`heldout.ts: no table data in ${tableData}; run bench/cgar-table/run.ts first, or pass its --out`);
+  console.error(
+    `heldout.ts: no table data in ${tableData}; run bench/cgar-table/run.ts first, or pass its --out`,
+  );
   process.exit(2);
 }
 const tableSeed = JSON.parse(readFileSync(join(tableData, 'train', 'manifest.json'), 'utf8')).seed as number;
 if (seed === tableSeed) {
-  console.error(`heldout.ts: --data-seed ${seed} is the table's own data seed; pass a seed no run trained on`);
+  console.error(
+    `heldout.ts: --data-seed ${seed} is the table's own data seed; pass a seed no run trained on`,
+  );
   process.exit(2);
 }
 
@@ -73,14 +77,17 @@ function freshSet(): SudokuExample[] {
   const fresh = readDataset(join(dir, 'test')).examples.filter(
     (ex) => !seen.has(gridToString(ex.puzzle)) && !seen.has(gridToString(ex.solution)),
   );
-  if (fresh.length < count) throw new Error(`heldout.ts: only ${fresh.length} fresh puzzles left after the overlap filter`);
+  if (fresh.length < count)
+    throw new Error(`heldout.ts: only ${fresh.length} fresh puzzles left after the overlap filter`);
   return fresh.slice(0, count);
 }
 
 const set = freshSet();
 const runsDir = join(out, 'runs');
 const runs = readdirSync(runsDir).sort();
-console.error(`heldout.ts: ${set.length} puzzles from data seed ${seed}, ${runs.length} run folders in ${runsDir}`);
+console.error(
+  `heldout.ts: ${set.length} puzzles from data seed ${seed}, ${runs.length} run folders in ${runsDir}`,
+);
 for (const id of runs) {
   const dir = join(runsDir, id);
   const ckptPath = join(dir, 'checkpoint.safetensors');
@@ -95,9 +102,16 @@ for (const id of runs) {
     if (prev.dataSeed === seed && prev.count === set.length && prev.checkpointStep === ckpt.step) continue;
   }
   const params = (ckpt.ema ?? ckpt.params) as TrmParams;
-  const sessionOptions = threads === undefined ? undefined : { intraOpNumThreads: threads, interOpNumThreads: 1 };
+  const sessionOptions =
+    threads === undefined ? undefined : { intraOpNumThreads: threads, interOpNumThreads: 1 };
   const { byStep: _, ...m } = await evaluate(ort, ckpt.config, params, set, { sessionOptions });
-  const record = { dataSeed: seed, givens: [minGivens, maxGivens], checkpointStep: ckpt.step, weights: 'ema', ...m };
+  const record = {
+    dataSeed: seed,
+    givens: [minGivens, maxGivens],
+    checkpointStep: ckpt.step,
+    weights: 'ema',
+    ...m,
+  };
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${target}.tmp`, `${JSON.stringify(record)}\n`);
   renameSync(`${target}.tmp`, target);

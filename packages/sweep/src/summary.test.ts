@@ -38,7 +38,8 @@ function fakeRun(final = true, { slow = 1, withRules = false } = {}): string {
     stage: i < 3 ? 0 : 2,
   }));
   const records: object[] = [...lines.slice(0, 3), evalRecord(3, 0.25), ...lines.slice(3)];
-  if (final) records.push({ ...evalRecord(6, 0.5), ...(withRules ? { rules: rules(0.75, 0.5), auc: 0.9 } : {}) });
+  if (final)
+    records.push({ ...evalRecord(6, 0.5), ...(withRules ? { rules: rules(0.75, 0.5), auc: 0.9 } : {}) });
   writeFileSync(join(dir, 'metrics.jsonl'), `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
   return dir;
 }
@@ -114,7 +115,11 @@ describe('summarizeConfigs', () => {
 
   it("gives the time a row's curve reaches the baseline's final accuracy, over the baseline's time", () => {
     const base = summarizeRun(fakeRun(), 'baseline', 0, 6)!;
-    const fast = { ...base, config: 'pdc' as const, curve: [{ ...base.curve[0]!, trainSeconds: 2, exact: 0.5 }] };
+    const fast = {
+      ...base,
+      config: 'pdc' as const,
+      curve: [{ ...base.curve[0]!, trainSeconds: 2, exact: 0.5 }],
+    };
     const slow = { ...base, config: 'hsw' as const, curve: [{ ...base.curve[0]!, exact: 0.4 }] };
     const rows = summarizeConfigs([base, fast, slow], ['baseline', 'pdc', 'hsw'], {});
     expect(rows[0]!.timeToBaselineFinal).toBe(1);

@@ -347,7 +347,13 @@ function bestRule(rules: readonly Readonly<Record<string, RuleFigures>>[]): Rule
   const names = Object.keys(rules[0]!).filter((n) => rules.every((r) => r[n]));
   const stats = names.map((n) => ruleStat(n, rules));
   // NOTE: accuracies are shares of the same puzzles; 1e-9 keeps float noise from deciding a tie.
-  stats.sort((a, b) => b.exact.mean - a.exact.mean > 1e-9 ? 1 : a.exact.mean - b.exact.mean > 1e-9 ? -1 : a.meanSteps.mean - b.meanSteps.mean);
+  stats.sort((a, b) =>
+    b.exact.mean - a.exact.mean > 1e-9
+      ? 1
+      : a.exact.mean - b.exact.mean > 1e-9
+        ? -1
+        : a.meanSteps.mean - b.meanSteps.mean,
+  );
   return stats[0];
 }
 
@@ -362,7 +368,10 @@ function heldoutSummary(runs: readonly RunSummary[]): HeldoutSummary | undefined
     dataSeed: h[0]!.dataSeed,
     count: h[0]!.count,
     exact: stat(h.map((x) => x.exact)),
-    learned: ruleStat('learned', h.map((x) => x.rules)),
+    learned: ruleStat(
+      'learned',
+      h.map((x) => x.rules),
+    ),
     best: bestRule(h.map((x) => x.rules))!,
   };
 }

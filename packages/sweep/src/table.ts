@@ -48,11 +48,11 @@ export const USER_HEAD = [
 export const TABLE_NOTES = [
   'Train time: sum of the optimizer-step times (evaluations and checkpoints excluded), less the extra time',
   "of each depth's first step (session build; results.json keeps the raw sum), mean ± sample std over the",
-  'timed seeds: a run whose median full-depth step took over 1.25x the quickest run\'s ran on a loaded machine',
+  "timed seeds: a run whose median full-depth step took over 1.25x the quickest run's ran on a loaded machine",
   'and its time is left out (its accuracy counts). Speedup: mean baseline train time over mean train time.',
   'Bound: compute bound of the cost model (net applications per supervision step, a backward counted as two',
   'forwards; SPEC section 3). Accuracies: final held-out evaluation with the EMA weights at full depth, mean ±',
-  'std over seeds; @16 after all 16 supervision steps. Baseline exact@16 at same time: the baseline\'s',
+  "std over seeds; @16 after all 16 supervision steps. Baseline exact@16 at same time: the baseline's",
   "seed-averaged exact@16 after as much training time as this row's mean, interpolated between its",
   "evaluations: the equal-compute comparison. Time to baseline's final exact@16: when this row's",
   "seed-averaged curve first reaches the baseline's final mean, over the baseline's train time (n/a: never).",
@@ -65,7 +65,10 @@ export const TABLE_NOTES = [
 
 /** The cells of each row of the first table, formatted, in `TABLE_HEAD` order. */
 export function tableCells(r: ConfigSummary): string[] {
-  const seeds = r.timedSeeds.length < r.seeds.length ? `${r.seeds.length} (${r.timedSeeds.length} timed)` : String(r.seeds.length);
+  const seeds =
+    r.timedSeeds.length < r.seeds.length
+      ? `${r.seeds.length} (${r.timedSeeds.length} timed)`
+      : String(r.seeds.length);
   return [
     `${r.config}: ${r.label}`,
     seeds,
