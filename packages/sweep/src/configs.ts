@@ -49,6 +49,13 @@ export const CONFIGS = {
     main: true,
     trainHalt: 'correct',
   },
+  'pdc-correct': {
+    label: 'PDC only (uniform weights), training slots halt when right',
+    pdc: true,
+    weighting: 'uniform',
+    main: false,
+    trainHalt: 'correct',
+  },
   'cgar-correct': {
     label: 'CGAR, training slots halt when right',
     pdc: true,
