@@ -10,15 +10,17 @@
  * checkpoint, so the same command continues after Ctrl-C or a crash. See README.md.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import {
   type BenchData,
   benchData,
+  COMPRESSED_METRICS_FILE,
   CONFIG_NAMES,
   CONFIGS,
   type ConfigName,
+  compressRunLog,
   connectRedis,
   type DataSpec,
   enqueue,
@@ -33,7 +35,7 @@ import {
   waitForJobs,
   writeTableFiles,
 } from '@cgar/sweep';
-import { checkProvider } from '@cgar/trainer';
+import { checkProvider, METRICS_FILE } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 import { Flags, orExit, parseFlags } from './args.js';
 
@@ -172,8 +174,14 @@ function writeOutputs(d: BenchData): void {
   const runs: RunSummary[] = [];
   for (const config of configs)
     for (let seed = 0; seed < seedsOf(config); seed++) {
-      const r = summarizeRun(join(out, 'runs', `${config}-s${seed}`), config, seed, steps);
-      if (r) runs.push(r);
+      const dir = join(out, 'runs', `${config}-s${seed}`);
+      const r = summarizeRun(dir, config, seed, steps);
+      if (!r) continue;
+      runs.push(r);
+      // NOTE: git keeps the gzip of each finished run's log (see .gitattributes); keep it current.
+      const gz = join(dir, COMPRESSED_METRICS_FILE);
+      if (!existsSync(gz) || statSync(gz).mtimeMs < statSync(join(dir, METRICS_FILE)).mtimeMs)
+        compressRunLog(dir);
     }
   writeTableFiles(out, runs, configs, preset.config, header(d));
 }

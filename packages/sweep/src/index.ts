@@ -21,6 +21,7 @@ export {
   type SweepJobResult,
   waitForJobs,
 } from './queue.js';
+export { COMPRESSED_METRICS_FILE, compressRunLog, restoreRunLog } from './raw-log.js';
 export {
   type ConnectOptions,
   connectRedis,

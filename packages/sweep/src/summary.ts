@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS_FILE, readMetrics } from '@cgar/trainer';
 import { CONFIGS, type ConfigName } from './configs.js';
+import { restoreRunLog } from './raw-log.js';
 
 /** Held-out figures of one evaluation, with the training time spent before it. */
 export interface CurvePoint {
@@ -74,9 +75,10 @@ export interface RunSummary {
 export const HELDOUT_FILE = 'heldout.json';
 
 /**
- * Reads a finished run folder; `undefined` while it has no evaluation at step `steps` (not run,
- * or interrupted). Training time is the sum of the per-step `seconds` the trainer reports, so
- * the evaluations every configuration pays alike do not blur the speedup.
+ * Reads a finished run folder (its log restored from `metrics.jsonl.gz` if only that is there);
+ * `undefined` while it has no evaluation at step `steps` (not run, or interrupted). Training time
+ * is the sum of the per-step `seconds` the trainer reports, so the evaluations every configuration
+ * pays alike do not blur the speedup.
  *
  * @example
  * const run = summarizeRun('bench/results/cgar-table/runs/cgar-s0', 'cgar', 0, 800);
@@ -87,6 +89,7 @@ export function summarizeRun(
   seed: number,
   steps: number,
 ): RunSummary | undefined {
+  restoreRunLog(runDir);
   if (!existsSync(join(runDir, METRICS_FILE))) return undefined;
   const m = readMetrics(runDir);
   const last = m.evals.at(-1);

@@ -12,6 +12,7 @@ import {
   pluginsFor,
 } from './configs.js';
 import { type BenchData, benchData, type DataSpec } from './data.js';
+import { compressRunLog } from './raw-log.js';
 import { type RunSummary, summarizeRun } from './summary.js';
 
 /**
@@ -191,5 +192,6 @@ export async function trainRun(
     log(`${tag} ${e.message}`);
     return { status: 'diverged', runDir, message: `${spec.config} s${spec.seed}: ${e.message}` };
   }
+  compressRunLog(runDir);
   return { status: 'trained', runDir, summary: summarizeRun(runDir, spec.config, spec.seed, spec.steps) };
 }
