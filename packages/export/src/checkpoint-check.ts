@@ -1,5 +1,5 @@
 import type { HostTensor } from '@cgar/graph';
-import type { Checkpoint } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint-type.js';
 import { paramSpecs } from './params.js';
 import type { ParsedSafetensors } from './safetensors.js';
 import { decodeTensorData, SAFETENSORS_DTYPES } from './safetensors-dtypes.js';

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { HostTensor } from '@cgar/graph';
 import { writeFileAtomic } from './atomic.js';
 import { checkpointProblems, decodeCheckpointTensors, PREFIX } from './checkpoint-check.js';
+import type { Checkpoint } from './checkpoint-type.js';
 import type { TrmConfig } from './config.js';
 import {
   assembleSafetensors,
@@ -13,6 +14,8 @@ import {
 } from './safetensors.js';
 import { diffConfigs, validateConfig } from './validate.js';
 
+export type { Checkpoint } from './checkpoint-type.js';
+
 /**
  * Version written to `cgar.format`; bump when the layout changes. Format 2 adds
  * `cgar.header-sha256`; format 1 files (no header checksum) still load.
@@ -20,22 +23,6 @@ import { diffConfigs, validateConfig } from './validate.js';
 export const CHECKPOINT_FORMAT = '2';
 const READABLE_FORMATS = ['1', '2'];
 const HEADER_SHA = 'cgar.header-sha256';
-
-/** A saved training state. */
-export interface Checkpoint {
-  config: TrmConfig;
-  step: number;
-  /** Model parameters by official name. */
-  params: Map<string, HostTensor>;
-  /** Optimizer slots, named like `adam.m/<param>`. */
-  optimizer?: Map<string, HostTensor>;
-  /** EMA copy of the parameters, same names and shapes as `params`. */
-  ema?: Map<string, HostTensor>;
-  /** Other training tensors that a resumed run needs, such as the carry of the ACT slots. */
-  buffers?: Map<string, HostTensor>;
-  /** Trainer state (data position, rng, curriculum); must survive JSON.stringify. */
-  state?: unknown;
-}
 
 /** A checkpoint that cannot be saved or loaded; `problems` lists each reason. */
 export class CheckpointError extends Error {

@@ -48,6 +48,7 @@ export {
   tanh,
   where,
 } from './ops/elementwise.js';
+export { gather, oneHot } from './ops/gather.js';
 export { type LoopOptions, type LoopStep, loop } from './ops/loop.js';
 export { matmul } from './ops/matmul.js';
 export { argMax, reduceMax, reduceMean, reduceMin, reduceSum } from './ops/reduce.js';
@@ -55,8 +56,6 @@ export { OPS } from './ops/registry.js';
 export {
   concat,
   expand,
-  gather,
-  oneHot,
   pad,
   reshape,
   shapeOf,

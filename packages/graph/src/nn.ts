@@ -22,9 +22,10 @@ import {
   sub,
   where,
 } from './ops/elementwise.js';
+import { oneHot } from './ops/gather.js';
 import { matmul } from './ops/matmul.js';
 import { argMax, reduceMax, reduceMean, reduceSum } from './ops/reduce.js';
-import { oneHot, split, transpose } from './ops/shape.js';
+import { split, transpose } from './ops/shape.js';
 
 // Composites: built from primitives, so they need no gradient rules of their own.
 

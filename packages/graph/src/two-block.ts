@@ -11,8 +11,9 @@ import {
   swigluRows,
 } from './nn.js';
 import { add, mul } from './ops/elementwise.js';
+import { gather } from './ops/gather.js';
 import { reduceMean } from './ops/reduce.js';
-import { concat, expand, gather, reshape, slice } from './ops/shape.js';
+import { concat, expand, reshape, slice } from './ops/shape.js';
 
 export interface TwoBlockConfig {
   readonly cells: number;

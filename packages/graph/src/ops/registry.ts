@@ -1,5 +1,6 @@
 import type { OpDef } from '../graph.js';
 import * as E from './elementwise.js';
+import { Gather } from './gather.js';
 import { Loop } from './loop.js';
 import { MatMul } from './matmul.js';
 import { ArgMax, ReduceMax, ReduceMean, ReduceMin, ReduceSum } from './reduce.js';
@@ -52,7 +53,7 @@ export const OPS: ReadonlyMap<string, OpDef> = new Map(
     S.Concat,
     S.Slice,
     S.Split,
-    S.Gather,
+    Gather,
     S.Expand,
     S.Unsqueeze,
     S.Squeeze,

@@ -13,14 +13,14 @@ import {
   numel,
   type Shape,
 } from '../shape.js';
-import { intsOf, need, needDType } from './check.js';
-import { cast, equal, mul } from './elementwise.js';
-import { matmul } from './matmul.js';
+import { intsOf, need } from './check.js';
+import { mul } from './elementwise.js';
 
 const hintDims = (attrs: Record<string, unknown>): Shape | undefined =>
   (attrs._dims as { dims: Shape })?.dims;
 
-function axisOf(op: string, axis: number, rank: number): number {
+/** `axis` of a rank-`rank` input, negative counted from the end; a RangeError naming `op` if out of range. */
+export function axisOf(op: string, axis: number, rank: number): number {
   const a = normAxis(axis, rank);
   if (a === undefined) throw new RangeError(`${op}: axis ${axis} is out of range for rank ${rank}`);
   return a;
@@ -388,54 +388,7 @@ export function squeeze(x: Value, axes: readonly number[]): Value {
   return emit1(Squeeze, [x, x.graph.ints(axes)]);
 }
 
-export const Gather: OpDef = {
-  type: 'Gather',
-  diff: [0],
-  infer(inputs, attrs) {
-    const data = need('Gather', 'data', inputs[0]);
-    const idx = need('Gather', 'indices', inputs[1]);
-    needDType('Gather', 'indices', idx, ['int32', 'int64']);
-    const axis = axisOf('Gather', (attrs.axis as { i: number }).i, data.rank);
-    return [
-      {
-        dtype: data.dtype,
-        shape: [...data.shape.slice(0, axis), ...idx.shape, ...data.shape.slice(axis + 1)],
-      },
-    ];
-  },
-  vjp: ({ inputs: [data, idx], grads: [g], attrs }) => {
-    if (!g) return [];
-    if ((attrs.axis as { i: number }).i !== 0) {
-      throw new RangeError('Gather: gradients are implemented along axis 0; transpose the data first');
-    }
-    // NOTE: a one-hot matmul instead of a scatter-add: deterministic and supported by every provider.
-    const n = data!.shape[0];
-    if (typeof n !== 'number') throw new RangeError(`Gather: gradient needs a static first dim of ${data}`);
-    const ids = reshape(idx!, [-1, 1]);
-    const onehot = cast(equal(ids, rangeConst(data!.graph, n, idx!.dtype)), g.dtype);
-    const rest = data!.shape.slice(1);
-    const g2 = reshape(g, [-1, numel(rest)]);
-    return [reshape(matmul(transpose(onehot), g2), data!.shape)];
-  },
-};
-
-function rangeConst(g: Graph, n: number, dtype: 'int32' | 'int64' | string): Value {
-  return dtype === 'int32'
-    ? g.constant({ dtype: 'int32', dims: [n], data: Int32Array.from({ length: n }, (_, i) => i) })
-    : g.ints(Array.from({ length: n }, (_, i) => i));
-}
-
-/** Picks entries of `data` along `axis` at integer `indices` (an embedding lookup at axis 0). */
-export function gather(data: Value, indices: Value, axis = 0): Value {
-  return emit1(Gather, [data, indices], { axis: { i: axis } });
-}
-
 /** Zeros shaped like `v`. */
 export function zerosLike(v: Value): Value {
   return expand(v.graph.constant(0, v.dtype), v.shape);
-}
-
-/** One-hot encoding of integer `indices` over `depth` classes, as `dtype`. */
-export function oneHot(indices: Value, depth: number, dtype: 'float32' | 'float64' = 'float32'): Value {
-  return cast(equal(unsqueeze(indices, [-1]), rangeConst(indices.graph, depth, indices.dtype)), dtype);
 }
