@@ -14,7 +14,7 @@ function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return sources(path);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts') ? [path] : [];
+    return e.name.endsWith('.ts') && !/\.(test|test-helper|d)\.ts$/.test(e.name) ? [path] : [];
   });
 }
 

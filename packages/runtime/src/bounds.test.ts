@@ -1,7 +1,7 @@
 import { buildModel, expand, Graph, identity, reduceMean, reshape } from '@cgar/graph';
 import { describe, expect, it } from 'vitest';
+import { puzzles, randomModel } from './fixtures.test-helper.js';
 import { create } from './node.js';
-import { puzzles, randomModel } from './test-models.js';
 
 const { cfg, step } = randomModel();
 const D = cfg.hidden;

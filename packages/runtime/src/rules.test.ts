@@ -3,9 +3,9 @@ import { buildModel, Graph, GraphSession, hostTensor } from '@cgar/graph';
 import { generate, isValidSolution } from '@cgar/tasks';
 import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { puzzles, randomModel } from './fixtures.test-helper.js';
 import { create } from './node.js';
 import { isSolvedGrid } from './puzzles.js';
-import { puzzles, randomModel } from './test-models.js';
 import type { SolveResult } from './types.js';
 
 /** Answer grids (digits) with the puzzles they answer: right ones and each kind of wrong one. */

@@ -1,9 +1,9 @@
 import { buildModel, Graph, readModelMetadata } from '@cgar/graph';
 import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { puzzles, randomModel } from './fixtures.test-helper.js';
 import { create } from './node.js';
 import { Solver } from './solver.js';
-import { puzzles, randomModel } from './test-models.js';
 import type { OrtModule, OrtSession, Platform, SolveResult } from './types.js';
 
 const model = randomModel();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { puzzles, randomModel } from './fixtures.test-helper.js';
 import { create as createNode } from './node.js';
-import { puzzles, randomModel } from './test-models.js';
 import type { SolveResult } from './types.js';
 import { create as createWeb } from './web.js';
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { applyTransform, augmentSudoku, randomTransform } from './augment.js';
 import { generate } from './generator.js';
 import { countGivens, isValidSolution, parseGrid } from './grid.js';
+import { INKALA, INKALA_SOLUTION } from './puzzles.test-helper.js';
 import { createRng } from './rng.js';
 import { solve } from './solver.js';
-import { INKALA, INKALA_SOLUTION } from './test-puzzles.js';
 
 describe('augmentSudoku', () => {
   it('keeps puzzles valid and the solution the unique solution', () => {

@@ -20,8 +20,8 @@ import {
 } from './dataset.js';
 import { generate } from './generator.js';
 import { gridToString, parseGrid } from './grid.js';
+import { INKALA, INKALA_SOLUTION, WIKI } from './puzzles.test-helper.js';
 import { solve } from './solver.js';
-import { INKALA, INKALA_SOLUTION, WIKI } from './test-puzzles.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cgar-tasks-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

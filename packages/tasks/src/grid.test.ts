@@ -9,7 +9,7 @@ import {
   isValidSolution,
   parseGrid,
 } from './grid.js';
-import { INKALA, INKALA_SOLUTION, WIKI } from './test-puzzles.js';
+import { INKALA, INKALA_SOLUTION, WIKI } from './puzzles.test-helper.js';
 
 describe('encoding', () => {
   it('maps blank to 1 and digits d to d + 1 (docs/design.md section 1)', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generate } from './generator.js';
 import { gridToString, isValidSolution, parseGrid } from './grid.js';
-import { solvableBySingles, solve } from './solver.js';
 import {
   INKALA,
   INKALA_SOLUTION,
@@ -10,7 +9,8 @@ import {
   ROYLE_17,
   ROYLE_17_SOLUTION,
   WIKI,
-} from './test-puzzles.js';
+} from './puzzles.test-helper.js';
+import { solvableBySingles, solve } from './solver.js';
 
 describe('solve', () => {
   it.each([

@@ -8,7 +8,7 @@ import {
   ROYLE_17,
   ROYLE_17_SOLUTION,
   WIKI,
-} from './test-puzzles.js';
+} from './puzzles.test-helper.js';
 import { PuzzleFormatError, parsePuzzleGrids, parsePuzzles } from './text-format.js';
 
 describe('parsePuzzles', () => {
