@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '@cgar/cli';
 import { describe, expect, it } from 'vitest';
-import { main } from '../main.js';
 
 function run(...argv: string[]) {
   let stdout = '';
@@ -203,7 +203,7 @@ describe('cgar train and Ctrl-C', () => {
   it('SIGINT saves a checkpoint after the current step and exits with 130', async () => {
     const { spawn } = await import('node:child_process');
     const { fileURLToPath } = await import('node:url');
-    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    const root = fileURLToPath(new URL('../', import.meta.url));
     const dir = mkdtempSync(join(tmpdir(), 'cgar-sigint-'));
     const data = join(dir, 'data');
     await run(
