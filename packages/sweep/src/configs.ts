@@ -99,6 +99,33 @@ export function curriculumSchedule(cfg: TrmConfig): Schedule {
   return cfg.n === 6 && cfg.T === 3 ? paperSchedule() : stagedSchedule(deriveStages({ n: cfg.n, T: cfg.T }));
 }
 
+/** `cgar train --curriculum`: the paper's progressive depth curriculum, or none. */
+export const CURRICULA = ['paper', 'none'] as const;
+/** `cgar train --weighting`: the supervision weighting modes a run can use. */
+export const WEIGHTINGS = ['per-sample', 'batch-scalar', 'uniform'] as const;
+export type CurriculumName = (typeof CURRICULA)[number];
+export type WeightingName = (typeof WEIGHTINGS)[number];
+
+/**
+ * The CGAR plugins for a run of `steps` optimizer steps, in the order the trainer calls them: the
+ * progressive depth curriculum ({@link curriculumSchedule}), then the loss weighting. The one
+ * recipe behind `cgar train`, `cgar demo` and every row of the CGAR table.
+ *
+ * @example
+ * const plugins = cgarPlugins(getPreset('cpu-small'), 800, 'paper', 'per-sample'); // curriculum, weighting
+ */
+export function cgarPlugins(
+  cfg: TrmConfig,
+  steps: number,
+  curriculum: CurriculumName,
+  weighting: WeightingName,
+): TrainerPlugin[] {
+  const plugins: TrainerPlugin[] = [];
+  if (curriculum === 'paper') plugins.push(createCurriculum(curriculumSchedule(cfg), { totalSteps: steps }));
+  if (weighting !== 'uniform') plugins.push(createWeighting({ nSup: cfg.nSup, mode: weighting }));
+  return plugins;
+}
+
 /**
  * The trainer plugins of a configuration for a run of `steps` optimizer steps.
  *
@@ -107,11 +134,7 @@ export function curriculumSchedule(cfg: TrmConfig): Schedule {
  */
 export function pluginsFor(name: ConfigName, cfg: TrmConfig, steps: number): TrainerPlugin[] {
   const c: BenchConfig = CONFIGS[name];
-  const plugins: TrainerPlugin[] = [];
-  if (c.pdc) plugins.push(createCurriculum(curriculumSchedule(cfg), { totalSteps: steps }) as TrainerPlugin);
-  if (c.weighting !== 'uniform')
-    plugins.push(createWeighting({ nSup: cfg.nSup, mode: c.weighting }) as TrainerPlugin);
-  return plugins;
+  return cgarPlugins(cfg, steps, c.pdc ? 'paper' : 'none', c.weighting);
 }
 
 /**

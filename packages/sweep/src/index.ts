@@ -4,9 +4,14 @@ export {
   CONFIG_NAMES,
   CONFIGS,
   type ConfigName,
+  CURRICULA,
+  type CurriculumName,
+  cgarPlugins,
   curriculumSchedule,
   isConfigName,
   pluginsFor,
+  WEIGHTINGS,
+  type WeightingName,
 } from './configs.js';
 export { type BenchData, benchData, type DataSpec } from './data.js';
 export {

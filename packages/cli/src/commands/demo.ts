@@ -2,12 +2,12 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildHaltingGraph, getPreset } from '@cgar/export';
 import { create } from '@cgar/runtime/node';
+import { cgarPlugins } from '@cgar/sweep';
 import { buildSudokuDataset, formatGrid, readDataset } from '@cgar/tasks';
 import { calibrateHalting, checkProvider, haltingAt, renderReport, runTraining } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 import { defineCommand } from '../command.js';
 import { choiceFlag, duration, numberFlag, progressBar } from '../flags.js';
-import { cgarPlugins } from '../setup.js';
 
 /** The demo's puzzles: medium Sudoku, where a trained model refines over several steps. */
 export const DEMO_GIVENS = { minGivens: 36, maxGivens: 45 } as const;

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrmConfig } from '@cgar/export';
+import { CURRICULA, cgarPlugins, WEIGHTINGS } from '@cgar/sweep';
 import { checkDatasetBuild, readDataset } from '@cgar/tasks';
 import { checkRunFolder, NonFiniteLossError, RunFolderError, runTraining } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 import { defineCommand, UsageError } from '../command.js';
 import { readConfigFile } from '../config-file.js';
 import { choiceFlag, duration, numberFlag, presetFlag, progressBar, threadsFlag } from '../flags.js';
-import { CURRICULA, cgarPlugins, WEIGHTINGS } from '../setup.js';
 
 export const train = defineCommand({
   summary: 'Train a TRM with deep supervision, ACT and the CGAR plugins',
