@@ -97,6 +97,13 @@ for (const id of runs) {
     continue;
   }
   const ckpt = await loadCheckpoint(ckptPath);
+  const planned = existsSync(join(dir, 'run.json'))
+    ? (JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { steps?: number }).steps
+    : undefined;
+  if (ckpt.step !== planned) {
+    console.error(`  ${id}: checkpoint at step ${ckpt.step} of ${planned ?? '?'} (still training), skipped`);
+    continue;
+  }
   if (existsSync(target)) {
     const prev = JSON.parse(readFileSync(target, 'utf8'));
     if (prev.dataSeed === seed && prev.count === set.length && prev.checkpointStep === ckpt.step) continue;
