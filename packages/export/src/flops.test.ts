@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headFlops, netApplications, netFlops, stepFlops } from './flops.js';
+import { headFlops, netCallsPerStep, netFlops, stepFlops } from './flops.js';
 import { getPreset } from './presets.js';
 import { defineConfig } from './validate.js';
 
@@ -40,15 +40,15 @@ describe('stepFlops', () => {
   ])(
     'depth (%d,%d): %d nets forward, %d with backward (cost model of docs/design.md section 3)',
     (n, T, fwd, train) => {
-      expect(netApplications(n, T)).toBe(fwd);
-      expect(netApplications(n, T, { backward: true })).toBe(train);
+      expect(netCallsPerStep(n, T)).toBe(fwd);
+      expect(netCallsPerStep(n, T, { backward: true })).toBe(train);
       expect(stepFlops(cfg, n, T)).toBe(fwd * netFlops(cfg) + headFlops(cfg));
       expect(stepFlops(cfg, n, T, { backward: true })).toBe(train * netFlops(cfg) + 3 * headFlops(cfg));
     },
   );
 
   it('PDC time-weighted cost bound is 35 / 22.7 = 1.54x', () => {
-    const c = (n: number, T: number) => netApplications(n, T, { backward: true });
+    const c = (n: number, T: number) => netCallsPerStep(n, T, { backward: true });
     const mix = 0.3 * c(2, 1) + 0.3 * c(4, 2) + 0.4 * c(6, 3);
     expect(mix).toBeCloseTo(22.7, 10);
     expect(c(6, 3) / mix).toBeCloseTo(1.54, 2);

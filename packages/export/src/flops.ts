@@ -33,7 +33,7 @@ export function headFlops(cfg: TrmConfig, batch = 1): number {
 }
 
 /** Applications of `net` in one supervision step at depth (n, T), counting a backward as 2 forwards. */
-export function netApplications(n: number, T: number, opts: { backward?: boolean } = {}): number {
+export function netCallsPerStep(n: number, T: number, opts: { backward?: boolean } = {}): number {
   return T * (n + 1) + (opts.backward ? 2 * (n + 1) : 0);
 }
 
@@ -54,5 +54,5 @@ export function stepFlops(cfg: TrmConfig, n: number, T: number, opts: { backward
       throw new RangeError(`stepFlops: '${name}' is ${v}, expected an integer >= 1`);
   }
   const heads = headFlops(cfg) * (opts.backward ? 3 : 1);
-  return netApplications(n, T, opts) * netFlops(cfg) + heads;
+  return netCallsPerStep(n, T, opts) * netFlops(cfg) + heads;
 }

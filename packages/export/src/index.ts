@@ -10,7 +10,7 @@ export {
 export type { TrmConfig } from './config.js';
 export { channelInter, headDim, LOSSES, MIXERS, seqLen, swigluWidth, tokenMixerInter } from './config.js';
 export { nonFiniteTensors } from './finite.js';
-export { headFlops, netApplications, netFlops, stepFlops } from './flops.js';
+export { headFlops, netCallsPerStep, netFlops, stepFlops } from './flops.js';
 export {
   buildHaltingGraph,
   buildStepGraph,

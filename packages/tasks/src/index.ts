@@ -38,7 +38,7 @@ export type { Batch, Loader, LoaderOptions, LoaderState } from './loader.js';
 export { createLoader } from './loader.js';
 export type { Rng, RngState } from './rng.js';
 export { createRng, deriveSeed } from './rng.js';
-export type { SolveResult } from './solver.js';
+export type { SearchResult } from './solver.js';
 export { solvableBySingles, solve } from './solver.js';
 export { difficultyBin, difficultyHistogram, givensHistogram } from './stats.js';
 export type { Task } from './task.js';

@@ -2,7 +2,7 @@ import { CELLS, checkGrid } from './grid.js';
 import type { Rng } from './rng.js';
 
 /** Result of `solve`. */
-export interface SolveResult {
+export interface SearchResult {
   /** Solutions found, capped at `limit` (so 0, 1 or 2 with the default). */
   solutions: number;
   /** The first solution found, when there is one. */
@@ -184,7 +184,7 @@ function run(
   excludeCell = -1,
   excludeDigit = 0,
   rng?: Rng,
-): SolveResult {
+): SearchResult {
   limit = lim;
   useHidden = true;
   branchRng = rng;
@@ -194,7 +194,7 @@ function run(
   } finally {
     branchRng = undefined;
   }
-  const result: SolveResult = { solutions: found, nodes };
+  const result: SearchResult = { solutions: found, nodes };
   if (found > 0) result.solution = solutionBuf.slice();
   return result;
 }
@@ -207,7 +207,7 @@ function run(
  * const { solutions, solution, nodes } = solve(parseGrid('8..........36......7..9.2...5...7.......457.....1...3...1....68..85...1..9....4..'));
  * // solutions === 1: unique; nodes is the difficulty rating
  */
-export function solve(puzzle: ArrayLike<number>, options: { limit?: number } = {}): SolveResult {
+export function solve(puzzle: ArrayLike<number>, options: { limit?: number } = {}): SearchResult {
   checkGrid('solve', 'puzzle', puzzle);
   const lim = options.limit ?? 2;
   if (!Number.isInteger(lim) || lim < 1) {

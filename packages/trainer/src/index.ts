@@ -18,7 +18,7 @@ export { type EvalRecord, readMetrics, renderReport, type StepRecord, stageBands
 export {
   CHECKPOINT_FILE,
   METRICS_FILE,
-  type Progress,
+  type TrainProgress,
   type RunOptions,
   type RunResult,
   runTraining,

@@ -26,7 +26,7 @@ export interface RunOptions extends TrainerOptions {
   readonly resume?: boolean;
   /** Stops the run after the current step, with a checkpoint. */
   readonly signal?: AbortSignal;
-  readonly onStep?: (m: StepMetrics, progress: Progress) => void;
+  readonly onStep?: (m: StepMetrics, progress: TrainProgress) => void;
   readonly onEval?: (m: EvalMetrics & { step: number }) => void;
   /** Receives warnings such as a torn last metrics line that was dropped (default: stderr). */
   readonly onWarning?: (message: string) => void;
@@ -34,7 +34,7 @@ export interface RunOptions extends TrainerOptions {
   readonly describe?: Readonly<Record<string, unknown>>;
 }
 
-export interface Progress {
+export interface TrainProgress {
   readonly step: number;
   readonly total: number;
   readonly stepsPerSecond: number;
