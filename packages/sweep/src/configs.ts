@@ -53,7 +53,7 @@ export const CONFIGS = {
     label: 'PDC only (uniform weights), training slots halt when right',
     pdc: true,
     weighting: 'uniform',
-    main: false,
+    main: true,
     trainHalt: 'correct',
   },
   'cgar-correct': {
