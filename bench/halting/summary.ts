@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { restoreRunLog } from '@cgar/sweep';
 import { readMetrics } from '@cgar/trainer';
 
 const { values, positionals } = parseArgs({ options: { out: { type: 'string' } }, allowPositionals: true });
@@ -35,6 +36,7 @@ const rule = (r: Rules | undefined, name: string) =>
   r?.[name] ? `${pct(r[name]!.exact)} / ${num(r[name]!.meanSteps)}` : '-';
 
 const rows = positionals.map((dir) => {
+  restoreRunLog(dir); // a fresh clone keeps only metrics.jsonl.gz
   // NOTE: the evaluation records hold more than the report's EvalRecord type names (auc, rules, raw).
   const last = readMetrics(dir).evals.at(-1) as unknown as Eval | undefined;
   const run = JSON.parse(readFileSync(`${dir}/run.json`, 'utf8')) as { bench?: { config?: string } };
