@@ -55,6 +55,7 @@ export {
   HELDOUT_FILE,
   type HeldoutFigures,
   type HeldoutSummary,
+  OTHER_MACHINE_FACTOR,
   type RuleFigures,
   type RuleStat,
   type RunSummary,

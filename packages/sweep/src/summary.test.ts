@@ -83,16 +83,28 @@ describe('summarizeConfigs', () => {
     expect(rows[0]!.baselineExactAtTime).toBeCloseTo(0.5, 12);
   });
 
-  it('leaves the time of runs on a loaded machine out, and their accuracy in', () => {
+  it("leaves out the time of runs on a loaded or a quicker machine than the baseline's, not their accuracy", () => {
     const a = summarizeRun(fakeRun(), 'baseline', 0, 6)!;
     const b = summarizeRun(fakeRun(true, { slow: 2 }), 'baseline', 1, 6)!;
+    const c = summarizeRun(fakeRun(), 'baseline', 2, 6)!;
     expect(b.deepStepSeconds).toBe(2 * a.deepStepSeconds);
-    const [row] = summarizeConfigs([a, b], ['baseline'], {});
-    expect(row!.seeds).toEqual([0, 1]);
-    expect(row!.timedSeeds).toEqual([0]);
-    expect(row!.trainSeconds.mean).toBe(a.trainSeconds);
-    expect(row!.curve.at(-1)!.trainSeconds).toBe(a.trainSeconds);
-    expect(row!.exact.n).toBe(2);
+    const quick = summarizeRun(fakeRun(true, { slow: 0.8 }), 'pdc', 0, 6)!;
+    const ok = summarizeRun(fakeRun(true, { slow: 1.2 }), 'cgar', 0, 6)!;
+    const [base, pdc, cgar] = summarizeConfigs([a, b, c, quick, ok], ['baseline', 'pdc', 'cgar'], {});
+    expect(base!.seeds).toEqual([0, 1, 2]);
+    expect(base!.timedSeeds).toEqual([0, 2]);
+    expect(base!.trainSeconds.mean).toBe(a.trainSeconds);
+    expect(base!.curve.at(-1)!.trainSeconds).toBe(a.trainSeconds);
+    expect(base!.exact.n).toBe(3);
+    // 0.8x the baseline's step: another machine; no timed seed, so no time comparison
+    expect(pdc!.timedSeeds).toEqual([]);
+    expect(pdc!.speedup).toBeUndefined();
+    expect(pdc!.baselineExactAtTime).toBeUndefined();
+    expect(pdc!.timeToBaselineFinal).toBeUndefined();
+    expect(pdc!.trainSeconds.mean).toBeCloseTo(0.8 * a.trainSeconds, 12);
+    // 1.2x: within the contention factor, timed
+    expect(cgar!.timedSeeds).toEqual([0]);
+    expect(cgar!.speedup).toBeCloseTo(1 / 1.2, 12);
   });
 
   it('picks the best rule by exact, then steps, and reads heldout.json of the final checkpoint only', () => {

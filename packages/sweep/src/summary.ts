@@ -209,6 +209,13 @@ export function stat(values: readonly number[]): Stat {
   return { mean, std: Math.sqrt(variance), min: Math.min(...values), max: Math.max(...values), n };
 }
 
+function median(values: readonly number[]): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!v.length) return Number.NaN;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+}
+
 /** A halting rule over seeds. */
 export interface RuleStat {
   readonly name: string;
@@ -227,17 +234,27 @@ export interface HeldoutSummary {
 }
 
 /**
- * A run whose median step at full depth took more than this many times the quickest run's was
- * timed on a loaded machine: its accuracy counts, its time does not.
+ * A run whose median step at full depth took more than this many times the baseline's (the median
+ * over the baseline's runs) was timed on a loaded machine: its accuracy counts, its time does not.
  */
 export const CONTENTION_FACTOR = 1.25;
+
+/**
+ * A run whose median step at full depth took less than the baseline's divided by this ran on a
+ * quicker machine (another day's): its accuracy counts, its time is not compared with the baseline's.
+ */
+export const OTHER_MACHINE_FACTOR = 1.1;
 
 /** One row of the table: a configuration over its seeds. */
 export interface ConfigSummary {
   readonly config: ConfigName;
   readonly label: string;
   readonly seeds: readonly number[];
-  /** Seeds whose training time counts (the others ran on a loaded machine, see {@link CONTENTION_FACTOR}). */
+  /**
+   * Seeds whose training time counts: the others ran on a loaded or another machine (see
+   * {@link CONTENTION_FACTOR}, {@link OTHER_MACHINE_FACTOR}). With none, the time figures below
+   * cover every seed and the comparisons with the baseline's time are `undefined`.
+   */
   readonly timedSeeds: readonly number[];
   readonly trainSeconds: Stat;
   readonly stepsPerSecond: Stat;
@@ -285,19 +302,24 @@ export function summarizeConfigs(
   order: readonly ConfigName[],
   bounds: Readonly<Partial<Record<ConfigName, number>>>,
 ): ConfigSummary[] {
-  const quickest = Math.min(...runs.map((r) => r.deepStepSeconds).filter(Number.isFinite));
-  const timed = (rs: readonly RunSummary[]) => {
-    const clean = rs.filter((r) => !(r.deepStepSeconds > CONTENTION_FACTOR * quickest));
-    return clean.length ? clean : rs;
-  };
   const baseline = runs.filter((r) => r.config === 'baseline');
-  const baseTime = baseline.length ? stat(timed(baseline).map((r) => r.trainSeconds)).mean : undefined;
-  const baseCurve = baseline.length ? meanCurve(baseline, timed(baseline)) : [];
+  const reference = median((baseline.length ? baseline : runs).map((r) => r.deepStepSeconds));
+  const timed = (rs: readonly RunSummary[]) =>
+    rs.filter(
+      (r) =>
+        r.deepStepSeconds <= CONTENTION_FACTOR * reference &&
+        r.deepStepSeconds >= reference / OTHER_MACHINE_FACTOR,
+    );
+  const baseClock = timed(baseline);
+  const baseTime = baseClock.length ? stat(baseClock.map((r) => r.trainSeconds)).mean : undefined;
+  const baseCurve = baseClock.length ? meanCurve(baseline, baseClock) : [];
   const baseFinal = baseline.length ? stat(baseline.map((r) => r.final.exact)).mean : undefined;
   return order.flatMap((config) => {
     const mine = runs.filter((r) => r.config === config);
     if (!mine.length) return [];
-    const clock = timed(mine);
+    const timedRuns = timed(mine);
+    const clock = timedRuns.length ? timedRuns : mine;
+    const comparable = timedRuns.length > 0 && baseTime !== undefined;
     const of = (f: (r: RunSummary) => number) => stat(mine.map(f));
     const trainSeconds = stat(clock.map((r) => r.trainSeconds));
     const histogram = mine[0]!.final.stepHistogram.map((_, i) =>
@@ -307,17 +329,17 @@ export function summarizeConfigs(
     const aucs = mine.flatMap((r) => (typeof r.auc === 'number' ? [r.auc] : []));
     const withRules = mine.filter((r) => r.rules);
     const best = bestRule(withRules.map((r) => r.rules!));
-    const reach = baseFinal === undefined ? undefined : timeToReach(curve, baseFinal);
+    const reach = baseFinal === undefined || !comparable ? undefined : timeToReach(curve, baseFinal);
     return [
       {
         config,
         label: CONFIGS[config].label,
         seeds: mine.map((r) => r.seed),
-        timedSeeds: clock.map((r) => r.seed),
+        timedSeeds: timedRuns.map((r) => r.seed),
         trainSeconds,
         stepsPerSecond: stat(clock.map((r) => r.stepsPerSecond)),
-        speedup: baseTime === undefined ? undefined : baseTime / trainSeconds.mean,
-        baselineExactAtTime: exactAt(baseCurve, trainSeconds.mean),
+        speedup: comparable ? baseTime / trainSeconds.mean : undefined,
+        baselineExactAtTime: comparable ? exactAt(baseCurve, trainSeconds.mean) : undefined,
         timeToBaselineFinal: reach === undefined || baseTime === undefined ? undefined : reach / baseTime,
         bound: bounds[config] ?? Number.NaN,
         exact: of((r) => r.final.exact),

@@ -48,8 +48,9 @@ export const USER_HEAD = [
 export const TABLE_NOTES = [
   'Train time: sum of the optimizer-step times (evaluations and checkpoints excluded), less the extra time',
   "of each depth's first step (session build; results.json keeps the raw sum), mean ± sample std over the",
-  "timed seeds: a run whose median full-depth step took over 1.25x the quickest run's ran on a loaded machine",
-  'and its time is left out (its accuracy counts). Speedup: mean baseline train time over mean train time.',
+  "timed seeds: a run whose median full-depth step took over 1.25x the baseline's shared the machine, one",
+  "under 1/1.1 of it ran on a quicker machine (another day's); their accuracy counts, their time does not",
+  '("n/a" where no seed of a row is timed). Speedup: mean baseline train time over mean train time.',
   'Bound: compute bound of the cost model (net applications per supervision step, a backward counted as two',
   'forwards; SPEC section 3). Accuracies: final held-out evaluation with the EMA weights at full depth, mean ±',
   "std over seeds; @16 after all 16 supervision steps. Baseline exact@16 at same time: the baseline's",
@@ -69,11 +70,12 @@ export function tableCells(r: ConfigSummary): string[] {
     r.timedSeeds.length < r.seeds.length
       ? `${r.seeds.length} (${r.timedSeeds.length} timed)`
       : String(r.seeds.length);
+  const timed = r.timedSeeds.length > 0;
   return [
     `${r.config}: ${r.label}`,
     seeds,
-    fmtStat(r.trainSeconds, 1),
-    fmtStat(r.stepsPerSecond, 2),
+    timed ? fmtStat(r.trainSeconds, 1) : 'n/a',
+    timed ? fmtStat(r.stepsPerSecond, 2) : 'n/a',
     r.speedup === undefined ? 'n/a' : `${r.speedup.toFixed(2)}x`,
     `${r.bound.toFixed(2)}x`,
     pct(r.exact),
