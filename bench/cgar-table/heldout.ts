@@ -6,7 +6,7 @@
  * EMA weights are evaluated at full depth with every standard halting rule. Writes
  * RUN/heldout.json beside each run's metrics; `run.ts` puts the figures in the table.
  *
- *   npx tsx bench/cgar-table/heldout.ts --out bench/results/cgar-table --threads 1
+ *   npx tsx bench/cgar-table/heldout.ts --out bench/results/cgar-table --threads 1 [--shard I/N]
  *
  * Runs whose heldout.json matches the set are skipped, so the command resumes.
  */
@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     'min-givens': { type: 'string', default: '28' },
     'max-givens': { type: 'string', default: '34' },
     threads: { type: 'string' },
+    shard: { type: 'string', default: '0/1' },
   },
   strict: true,
 });
@@ -43,6 +44,21 @@ const count = int('test', 1);
 const minGivens = int('min-givens', 17);
 const maxGivens = int('max-givens', minGivens);
 const threads = args.threads === undefined ? undefined : int('threads', 1);
+const [shard, shards] = args.shard!.split('/').map(Number) as [number, number];
+if (
+  !(
+    Number.isSafeInteger(shards) &&
+    shards >= 1 &&
+    Number.isSafeInteger(shard) &&
+    shard >= 0 &&
+    shard < shards
+  )
+) {
+  console.error(
+    `heldout.ts: --shard must be I/N with 0 <= I < N (run N processes, one per I), got ${args.shard}`,
+  );
+  process.exit(2);
+}
 const tableData = join(out, 'data');
 if (!existsSync(join(tableData, 'train', 'manifest.json'))) {
   console.error(
@@ -84,7 +100,10 @@ function freshSet(): SudokuExample[] {
 
 const set = freshSet();
 const runsDir = join(out, 'runs');
-const runs = readdirSync(runsDir).sort();
+// NOTE: --shard I/N takes every N-th run folder, so N processes share the runs without a queue.
+const runs = readdirSync(runsDir)
+  .sort()
+  .filter((_, i) => i % shards === shard);
 console.error(
   `heldout.ts: ${set.length} puzzles from data seed ${seed}, ${runs.length} run folders in ${runsDir}`,
 );
