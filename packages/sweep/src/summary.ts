@@ -243,7 +243,7 @@ export const CONTENTION_FACTOR = 1.25;
  * A run whose median step at full depth took less than the baseline's divided by this ran on a
  * quicker machine (another day's): its accuracy counts, its time is not compared with the baseline's.
  */
-export const OTHER_MACHINE_FACTOR = 1.1;
+export const OTHER_MACHINE_FACTOR = 1.05;
 
 /** One row of the table: a configuration over its seeds. */
 export interface ConfigSummary {

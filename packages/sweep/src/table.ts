@@ -49,7 +49,7 @@ export const TABLE_NOTES = [
   'Train time: sum of the optimizer-step times (evaluations and checkpoints excluded), less the extra time',
   "of each depth's first step (session build; results.json keeps the raw sum), mean ± sample std over the",
   "timed seeds: a run whose median full-depth step took over 1.25x the baseline's shared the machine, one",
-  "under 1/1.1 of it ran on a quicker machine (another day's); their accuracy counts, their time does not",
+  "under 1/1.05 of it ran on a quicker machine (another day's); their accuracy counts, their time does not",
   '("n/a" where no seed of a row is timed). Speedup: mean baseline train time over mean train time.',
   'Bound: compute bound of the cost model (net applications per supervision step, a backward counted as two',
   'forwards; SPEC section 3). Accuracies: final held-out evaluation with the EMA weights at full depth, mean ±',
