@@ -18,10 +18,10 @@ export { type EvalRecord, readMetrics, renderReport, type StepRecord, stageBands
 export {
   CHECKPOINT_FILE,
   METRICS_FILE,
-  type TrainProgress,
   type RunOptions,
   type RunResult,
   runTraining,
+  type TrainProgress,
 } from './run.js';
 export {
   checkResumable,
