@@ -10,7 +10,7 @@
  *
  * Runs whose heldout.json matches the set are skipped, so the command resumes.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCheckpoint, type TrmParams } from '@cgar/export';
@@ -138,7 +138,6 @@ for (const id of runs) {
     weights: 'ema',
     ...m,
   };
-  mkdirSync(dir, { recursive: true });
   writeFileSync(`${target}.tmp`, `${JSON.stringify(record)}\n`);
   renameSync(`${target}.tmp`, target);
   console.error(

@@ -9,9 +9,13 @@ import { METRICS_FILE } from '@cgar/trainer';
  */
 export const COMPRESSED_METRICS_FILE = `${METRICS_FILE}.gz`;
 
-function writeAtomic(path: string, bytes: Uint8Array): void {
+/**
+ * Writes `path` through a temporary file and a rename, so a reader never sees half a file; the pid
+ * keeps processes that finish together off each other's temporary file.
+ */
+export function writeAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes);
+  writeFileSync(tmp, data);
   renameSync(tmp, path);
 }
 

@@ -1,7 +1,8 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrmConfig } from '@cgar/export';
 import { analyticalBound, type ConfigName } from './configs.js';
+import { writeAtomic } from './raw-log.js';
 import { accuracySvg, htmlReport } from './report.js';
 import { type RunSummary, summarizeConfigs } from './summary.js';
 import { markdownTable, type TableHeader } from './table.js';
@@ -26,12 +27,7 @@ export function writeTableFiles(
   const bounds = Object.fromEntries(configs.map((c) => [c, analyticalBound(c, model)]));
   const rows = summarizeConfigs(runs, configs, bounds);
   mkdirSync(out, { recursive: true });
-  const write = (name: string, text: string) => {
-    // NOTE: the pid keeps processes that finish together off each other's temporary file.
-    const tmp = join(out, `${name}.${process.pid}.tmp`);
-    writeFileSync(tmp, text);
-    renameSync(tmp, join(out, name));
-  };
+  const write = (name: string, text: string) => writeAtomic(join(out, name), text);
   write('table.md', markdownTable(rows, header));
   write('report.html', htmlReport(rows, runs, header));
   write('accuracy.svg', accuracySvg(rows));
