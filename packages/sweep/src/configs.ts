@@ -16,7 +16,7 @@ export interface BenchConfig {
   /** Progressive depth curriculum (PDC) on. */
   readonly pdc: boolean;
   /** Hierarchical supervision weighting (HSW). */
-  readonly weighting: 'uniform' | 'per-sample' | 'batch-scalar';
+  readonly weighting: WeightingName;
   /** Many seeds (`--seeds`) or few (`--other-seeds`). */
   readonly main: boolean;
   /** What halts a training slot early (the trainer's `trainHalt`; unset: the official `q_halt`). */
@@ -79,6 +79,14 @@ export const CONFIGS = {
     trainHalt: 'correct',
     weightHalting: false,
   },
+  'cgar-adaptive-correct-lm': {
+    label: 'CGAR with adaptive HSW (weights follow the mean loss of each step), slots halt when right, HSW on the cross-entropy only',
+    pdc: true,
+    weighting: 'adaptive',
+    main: false,
+    trainHalt: 'correct',
+    weightHalting: false,
+  },
 } as const satisfies Record<string, BenchConfig>;
 
 export type ConfigName = keyof typeof CONFIGS;
@@ -102,7 +110,7 @@ export function curriculumSchedule(cfg: TrmConfig): Schedule {
 /** `cgar train --curriculum`: the paper's progressive depth curriculum, or none. */
 export const CURRICULA = ['paper', 'none'] as const;
 /** `cgar train --weighting`: the supervision weighting modes a run can use. */
-export const WEIGHTINGS = ['per-sample', 'batch-scalar', 'uniform'] as const;
+export const WEIGHTINGS = ['per-sample', 'batch-scalar', 'uniform', 'adaptive'] as const;
 export type CurriculumName = (typeof CURRICULA)[number];
 export type WeightingName = (typeof WEIGHTINGS)[number];
 

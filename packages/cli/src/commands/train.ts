@@ -12,7 +12,7 @@ import { choiceFlag, duration, numberFlag, presetFlag, progressBar, threadsFlag 
 export const train = defineCommand({
   summary: 'Train a TRM with deep supervision, ACT and the CGAR plugins',
   usage:
-    'train --preset NAME --data DIR [--curriculum paper|none] [--weighting per-sample|batch-scalar|uniform]\n' +
+    'train --preset NAME --data DIR [--curriculum paper|none] [--weighting per-sample|batch-scalar|uniform|adaptive]\n' +
     '            [--train-halt auto|correct|q_halt] [--weight-halting off|on]\n' +
     '            [--steps N] [--batch B] [--lr LR] [--out DIR] [--resume | --force] [--eval-every N] [--ep cpu|cuda|webgpu]',
   description:
@@ -42,7 +42,7 @@ export const train = defineCommand({
     weighting: {
       type: 'string',
       valueName: 'MODE',
-      description: 'per-sample (default), batch-scalar or uniform',
+      description: 'per-sample (default), batch-scalar, uniform or adaptive (weights follow the mean loss of each step)',
     },
     'train-halt': {
       type: 'string',
