@@ -80,7 +80,8 @@ export const CONFIGS = {
     weightHalting: false,
   },
   'cgar-adaptive-correct-lm': {
-    label: 'CGAR with adaptive HSW (weights follow the mean loss of each step), slots halt when right, HSW on the cross-entropy only',
+    label:
+      'CGAR with adaptive HSW (weights follow the mean loss of each step), slots halt when right, HSW on the cross-entropy only',
     pdc: true,
     weighting: 'adaptive',
     main: false,

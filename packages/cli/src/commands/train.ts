@@ -42,7 +42,8 @@ export const train = defineCommand({
     weighting: {
       type: 'string',
       valueName: 'MODE',
-      description: 'per-sample (default), batch-scalar, uniform or adaptive (weights follow the mean loss of each step)',
+      description:
+        'per-sample (default), batch-scalar, uniform or adaptive (weights follow the mean loss of each step)',
     },
     'train-halt': {
       type: 'string',
