@@ -21,7 +21,7 @@ import {
   type TrainOutcome,
   trainRun,
 } from '@cgar/sweep';
-import { buildSudokuDataset } from '@cgar/tasks';
+import { buildSudokuDataset } from '@cgar/tasks/node';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

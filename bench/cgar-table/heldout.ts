@@ -10,11 +10,14 @@
  *
  * Runs whose heldout.json matches the set are skipped, so the command resumes.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCheckpoint, type TrmParams } from '@cgar/export';
-import { buildSudokuDataset, gridToString, readDataset, type SudokuExample } from '@cgar/tasks';
+import { writeFileAtomicSync } from '@cgar/common/node';
+import type { TrmParams } from '@cgar/export';
+import { loadCheckpoint } from '@cgar/export/node';
+import { gridToString, type SudokuExample } from '@cgar/tasks';
+import { buildSudokuDataset, readDataset } from '@cgar/tasks/node';
 import { evaluate } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 
@@ -138,8 +141,7 @@ for (const id of runs) {
     weights: 'ema',
     ...m,
   };
-  writeFileSync(`${target}.tmp`, `${JSON.stringify(record)}\n`);
-  renameSync(`${target}.tmp`, target);
+  writeFileAtomicSync(target, `${JSON.stringify(record)}\n`);
   console.error(
     `  ${id} (step ${ckpt.step}): exact@16 ${(100 * m.exact).toFixed(1)}%, verified ${(100 * (m.rules.verified?.exact ?? Number.NaN)).toFixed(1)}%`,
   );

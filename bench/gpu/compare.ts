@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCheckpoint } from '@cgar/export';
+import { loadCheckpoint } from '@cgar/export/node';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

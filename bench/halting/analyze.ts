@@ -11,8 +11,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCheckpoint, type TrmParams } from '@cgar/export';
-import { readDataset } from '@cgar/tasks';
+import type { TrmParams } from '@cgar/export';
+import { loadCheckpoint } from '@cgar/export/node';
+import { readDataset } from '@cgar/tasks/node';
 import { evaluate, type HaltingTrace, rocAuc } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 

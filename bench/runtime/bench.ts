@@ -18,16 +18,16 @@ import { parseArgs } from 'node:util';
 import {
   buildHaltingGraph,
   buildStepGraph,
-  exportOfficialWeights,
   getPreset,
   initParams,
-  loadCheckpoint,
   type TrmConfig,
   type TrmParams,
 } from '@cgar/export';
+import { exportOfficialWeights, loadCheckpoint } from '@cgar/export/node';
 import { create as createNode } from '@cgar/runtime/node';
 import { create as createWeb } from '@cgar/runtime/web';
-import { encodePuzzle, generate, readPuzzleFile, type SudokuExample } from '@cgar/tasks';
+import { encodePuzzle, generate, type SudokuExample } from '@cgar/tasks';
+import { readPuzzleFile } from '@cgar/tasks/node';
 import { checkProvider, type ExecutionProvider } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 

@@ -9,8 +9,9 @@
  * DIR is a split folder made by `cgar build-data` (for example data/val/test).
  */
 import { parseArgs } from 'node:util';
-import { loadCheckpoint, type TrmParams } from '@cgar/export';
-import { readDataset } from '@cgar/tasks';
+import type { TrmParams } from '@cgar/export';
+import { loadCheckpoint } from '@cgar/export/node';
+import { readDataset } from '@cgar/tasks/node';
 import { calibrateHalting, evaluate, haltingAt } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 

@@ -13,10 +13,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildHaltingGraph, buildStepGraph, loadCheckpoint, type TrmParams } from '@cgar/export';
+import { buildHaltingGraph, buildStepGraph, type TrmParams } from '@cgar/export';
+import { loadCheckpoint } from '@cgar/export/node';
 import { create as createNode, type HaltingRule, type SolveResult } from '@cgar/runtime/node';
 import { create as createWeb } from '@cgar/runtime/web';
-import { generate, readDataset } from '@cgar/tasks';
+import { generate } from '@cgar/tasks';
+import { readDataset } from '@cgar/tasks/node';
 import { calibrateHalting, evaluate } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 

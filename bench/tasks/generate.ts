@@ -3,16 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildSudokuDataset,
-  createLoader,
-  difficultyHistogram,
-  generate,
-  givensHistogram,
-  parseGrid,
-  readDataset,
-  solve,
-} from '@cgar/tasks';
+import { createLoader, difficultyHistogram, generate, givensHistogram, parseGrid, solve } from '@cgar/tasks';
+import { buildSudokuDataset, readDataset } from '@cgar/tasks/node';
 
 const report = (name: string, figures: Record<string, unknown>) =>
   console.log(JSON.stringify({ name, ...figures }));

@@ -12,9 +12,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildStepGraph, getPreset, initParams, loadCheckpoint, type TrmParams } from '@cgar/export';
+import { buildStepGraph, getPreset, initParams, type TrmParams } from '@cgar/export';
+import { loadCheckpoint } from '@cgar/export/node';
 import { create } from '@cgar/runtime/node';
-import { countGivens, gridToString, readDataset } from '@cgar/tasks';
+import { countGivens, gridToString } from '@cgar/tasks';
+import { readDataset } from '@cgar/tasks/node';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PUBLIC = join(here, '..', 'public');

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from './command.js';
 
@@ -20,24 +19,4 @@ export function refuseOverwrite(flag: string, out: string, inputs: readonly stri
     );
 }
 
-/**
- * Writes a file atomically (a temporary file beside it, then a rename). On failure (a full disk,
- * a read-only folder) the temporary file is removed and the error names the file.
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // NOTE: the folder itself is unusable (ENOTDIR, EACCES): there is no temp file to remove.
-    }
-    const err = e as NodeJS.ErrnoException;
-    throw new Error(
-      `cannot write ${path}: ${err.code ?? ''}${err.code ? ' ' : ''}${err.message.replace(/^\w+: /, '')}`,
-    );
-  }
-}
+export { writeFileAtomicSync as writeFileAtomic } from '@cgar/common/node';

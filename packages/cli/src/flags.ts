@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
+import { closest } from '@cgar/common';
 import { getPreset, isPresetName, PRESET_NAMES, type TrmConfig } from '@cgar/export';
 import type { Io } from './command.js';
 import { UsageError } from './command.js';
-import { closest } from './format.js';
 
 /** Parses `--flag` as a number; `integer` requires an integer >= 1. */
 export function numberFlag(flag: string, text: string | undefined, integer: boolean): number | undefined {

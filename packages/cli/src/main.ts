@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { closest } from '@cgar/common';
 import pkg from '../package.json' with { type: 'json' };
 import {
   type Command,
@@ -10,7 +11,7 @@ import {
   type Values,
 } from './command.js';
 import { commands } from './commands/index.js';
-import { closest, commandHelp, programHelp } from './format.js';
+import { commandHelp, programHelp } from './format.js';
 
 /** The version of `@cgar/cli`, read from its package.json at build time. */
 export const VERSION: string = pkg.version;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCurriculum, type StageChangeEvent } from './curriculum.js';
-import type { StepContext } from './plugin.js';
+import type { StepContext } from './index.js';
 import { paperSchedule, stagedSchedule } from './stages.js';
 
 const collect = (totalSteps = 10) => {

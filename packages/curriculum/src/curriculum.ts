@@ -1,5 +1,5 @@
-import type { JsonValue, StepContext, TrainerPlugin } from './plugin.js';
-import { isRecord, Problems, show } from './problems.js';
+import type { JsonValue, StepContext, TrainerPlugin } from '@cgar/common';
+import { isRecord, Problems, show } from '@cgar/common';
 import { progressOf } from './progress.js';
 import type { Depth, Schedule, StageDepth } from './types.js';
 

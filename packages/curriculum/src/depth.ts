@@ -1,4 +1,4 @@
-import { isRecord, type Problems, show } from './problems.js';
+import { isRecord, type Problems, show } from '@cgar/common';
 
 /**
  * Adds a problem for every way `value` is not a depth `{ n, T }` of positive integers. With `allowedKeys`,

@@ -1,5 +1,5 @@
+import { Problems, show } from '@cgar/common';
 import { checkDepth } from './depth.js';
-import { Problems, show } from './problems.js';
 import { progressOf } from './progress.js';
 import { scheduleOver, stageIndexAt } from './stages.js';
 import type { Depth, Progress, Schedule, Stage, StageDepth } from './types.js';

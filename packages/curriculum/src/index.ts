@@ -1,3 +1,4 @@
+export type { JsonValue, StepContext, TrainerPlugin } from '@cgar/common';
 export type { CostModel, StageCost } from './cost.js';
 export {
   expectedSpeedup,
@@ -12,7 +13,6 @@ export type { Curriculum, CurriculumState, StageChangeEvent } from './curriculum
 export { createCurriculum } from './curriculum.js';
 export { functionSchedule } from './function.js';
 export { linearSchedule } from './linear.js';
-export type { JsonValue, StepContext, TrainerPlugin } from './plugin.js';
 export { progressOf } from './progress.js';
 export {
   checkStages,

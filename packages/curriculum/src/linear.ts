@@ -1,5 +1,5 @@
+import { Problems, show } from '@cgar/common';
 import { checkDepth } from './depth.js';
-import { Problems, show } from './problems.js';
 import { scheduleOver } from './stages.js';
 import type { Depth, Schedule, Stage } from './types.js';
 

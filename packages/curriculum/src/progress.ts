@@ -1,4 +1,4 @@
-import { isRecord, Problems, show } from './problems.js';
+import { isRecord, Problems, show } from '@cgar/common';
 import type { Progress } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
+import type { JsonValue } from '@cgar/common';
+import { isRecord, Problems, show } from '@cgar/common';
 import { checkDepth } from './depth.js';
-import type { JsonValue } from './plugin.js';
-import { isRecord, Problems, show } from './problems.js';
 import { progressOf } from './progress.js';
 import type { Depth, Progress, Schedule, Stage, StageDepth } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { JsonValue } from './plugin.js';
+import type { JsonValue } from '@cgar/common';
 
 /**
  * Recursion depth of one supervision step: `n` latent updates per cycle, `T` cycles (docs/design.md section 3).

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@cgar/common/node';
 import type { HostTensor } from '@cgar/graph';
-import { writeFileAtomic } from './atomic.js';
 import { checkpointProblems, decodeCheckpointTensors, PREFIX } from './checkpoint-check.js';
 import type { Checkpoint } from './checkpoint-type.js';
 import type { TrmConfig } from './config.js';

@@ -90,7 +90,7 @@ describe('validateConfig', () => {
     expect(validateConfig({ ...base, heads: 7 }).heads).toBe(7);
   });
 
-  it('reports every problem at once, and a missing field', () => {
+  it('reports every problem at once, and a missing field (RangeError: not every problem is a wrong kind)', () => {
     const { rmsEps: _, ...partial } = base;
     const err = (() => {
       try {
@@ -99,10 +99,15 @@ describe('validateConfig', () => {
         return e as Error;
       }
     })();
-    expect(err).toBeInstanceOf(TypeError);
-    expect(err?.message).toMatch(/4 problem\(s\)/);
+    expect(err).toBeInstanceOf(RangeError);
+    expect(err?.message).toMatch(/validateConfig: the TRM config: 4 problems:/);
     for (const part of ['hiden', 'hidden is -1', "loss is 'x'", 'rmsEps is missing'])
       expect(err?.message).toContain(part);
+  });
+
+  it('throws TypeError when every problem is a wrong kind', () => {
+    const { rmsEps: _, ...partial } = base;
+    expect(() => validateConfig({ ...partial, hiden: 3 })).toThrow(TypeError);
   });
 
   it('rejects a non-object', () => {

@@ -1,12 +1,6 @@
-export type { Checkpoint, LoadOptions } from './checkpoint.js';
-export {
-  CHECKPOINT_FORMAT,
-  CheckpointError,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  loadCheckpoint,
-  saveCheckpoint,
-} from './checkpoint.js';
+// NOTE: the root entry imports nothing from Node (browser-safe); checkpoint files and official-weight
+// import are in `./node`.
+export type { Checkpoint } from './checkpoint-type.js';
 export type { TrmConfig } from './config.js';
 export { channelInter, headDim, LOSSES, MIXERS, seqLen, swigluWidth, tokenMixerInter } from './config.js';
 export { nonFiniteTensors } from './finite.js';
@@ -30,12 +24,6 @@ export {
   supervisionStep,
   trmLoss,
 } from './graphs/trm.js';
-export {
-  decodeOfficialWeights,
-  exportOfficialWeights,
-  importOfficialWeights,
-  officialKey,
-} from './import.js';
 export type { InitRule, ParamGroup, ParamSpec, TrmParams } from './params.js';
 export { countParams, initParams, paramSpecs } from './params.js';
 export type { PresetName } from './presets.js';

@@ -1,3 +1,4 @@
+import { closest, type ProblemKind, Problems } from '@cgar/common';
 import { HALT_HEADS, LOSSES, MIXERS, type TrmConfig } from './config.js';
 import { getPreset, type PresetName } from './presets.js';
 
@@ -46,7 +47,7 @@ const MAXIMA: Readonly<Partial<Record<keyof TrmConfig, number>>> = {
 };
 
 interface Problem {
-  type: boolean;
+  kind: ProblemKind;
   text: string;
 }
 
@@ -56,21 +57,21 @@ function checkField(field: keyof TrmConfig, value: unknown): Problem | undefined
   const kind = FIELDS[field];
   // NOTE: haltHead is optional; configs written before it existed mean 'prefix'.
   if (value === undefined)
-    return kind === 'haltHead' ? undefined : { type: true, text: `${field} is missing` };
+    return kind === 'haltHead' ? undefined : { kind: 'type', text: `${field} is missing` };
   if (kind === 'mixer' || kind === 'loss' || kind === 'haltHead') {
     const allowed: readonly string[] = kind === 'mixer' ? MIXERS : kind === 'loss' ? LOSSES : HALT_HEADS;
     if (typeof value !== 'string')
-      return { type: true, text: `${field} is ${show(value)}, expected a string` };
+      return { kind: 'type', text: `${field} is ${show(value)}, expected a string` };
     if (!allowed.includes(value)) {
       return {
-        type: false,
+        kind: 'range',
         text: `${field} is ${show(value)}, expected one of ${allowed.map(show).join(', ')}`,
       };
     }
     return undefined;
   }
   if (typeof value !== 'number') {
-    return { type: true, text: `${field} is ${show(value)} (${typeof value}), expected a number` };
+    return { kind: 'type', text: `${field} is ${show(value)} (${typeof value}), expected a number` };
   }
   const ok =
     kind === 'positiveInt'
@@ -84,39 +85,19 @@ function checkField(field: keyof TrmConfig, value: unknown): Problem | undefined
     positive: 'a finite number > 0',
     nonNegative: 'a finite number >= 0',
   };
-  return { type: false, text: `${field} is ${show(value)}, expected ${want[kind]}` };
-}
-
-function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const sub = prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      cur.push(Math.min(sub, prev[j]! + 1, cur[j - 1]! + 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
+  return { kind: 'range', text: `${field} is ${show(value)}, expected ${want[kind]}` };
 }
 
 function suggest(name: string): string {
-  let best: string | undefined;
-  let bestDist = Number.POSITIVE_INFINITY;
-  for (const field of CONFIG_FIELDS) {
-    const d = field.toLowerCase() === name.toLowerCase() ? 0 : levenshtein(name, field);
-    if (d < bestDist) [best, bestDist] = [field, d];
-  }
-  return best !== undefined && bestDist <= Math.max(2, Math.floor(name.length / 3))
-    ? `; did you mean '${best}'?`
-    : `; known fields: ${CONFIG_FIELDS.join(', ')}`;
+  const best = closest(name, CONFIG_FIELDS);
+  return best !== undefined ? `; did you mean '${best}'?` : `; known fields: ${CONFIG_FIELDS.join(', ')}`;
 }
 
 function collectProblems(cfg: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   for (const key of Object.keys(cfg)) {
     if (!Object.hasOwn(FIELDS, key))
-      problems.push({ type: true, text: `unknown field '${key}'${suggest(key)}` });
+      problems.push({ kind: 'type', text: `unknown field '${key}'${suggest(key)}` });
   }
   for (const field of CONFIG_FIELDS) {
     const p = checkField(field, cfg[field]);
@@ -131,10 +112,10 @@ function collectProblems(cfg: Record<string, unknown>): Problem[] {
   ) {
     const [h, k] = [hidden as number, heads as number];
     if (h % k !== 0) {
-      problems.push({ type: false, text: `hidden ${h} is not divisible by heads ${k} (attention mixer)` });
+      problems.push({ kind: 'range', text: `hidden ${h} is not divisible by heads ${k} (attention mixer)` });
     } else if ((h / k) % 2 !== 0) {
       problems.push({
-        type: false,
+        kind: 'range',
         text: `head dim hidden/heads = ${h / k} must be even for rotary embedding`,
       });
     }
@@ -142,17 +123,18 @@ function collectProblems(cfg: Record<string, unknown>): Problem[] {
   for (const [field, max] of Object.entries(MAXIMA)) {
     const v = cfg[field];
     if (typeof v === 'number' && v > max)
-      problems.push({ type: false, text: `${field} is ${v}, expected at most ${max} (a sanity bound)` });
+      problems.push({ kind: 'range', text: `${field} is ${v}, expected at most ${max} (a sanity bound)` });
   }
   if (Number.isInteger(cfg.vocab) && (cfg.vocab as number) < 2) {
-    problems.push({ type: false, text: `vocab is ${cfg.vocab}, expected >= 2 (id 0 is padding)` });
+    problems.push({ kind: 'range', text: `vocab is ${cfg.vocab}, expected >= 2 (id 0 is padding)` });
   }
   return problems;
 }
 
 /**
- * Checks every field of a config and throws once listing every problem: a `TypeError` if
- * any field has the wrong kind or is unknown (typos get a did-you-mean), else a `RangeError`.
+ * Checks every field of a config and throws once listing every problem (`Problems` of @cgar/common):
+ * a `TypeError` if every problem is a field of the wrong kind, missing or unknown (typos get a
+ * did-you-mean), else a `RangeError`.
  *
  * @example
  * validateConfig({ ...getPreset('cpu-tiny'), hiden: 64 }); // TypeError: unknown field 'hiden'; did you mean 'hidden'?
@@ -161,12 +143,9 @@ export function validateConfig(cfg: unknown): TrmConfig {
   if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) {
     throw new TypeError(`validateConfig: 'cfg' must be an object, got ${cfg === null ? 'null' : typeof cfg}`);
   }
-  const problems = collectProblems(cfg as Record<string, unknown>);
-  if (problems.length > 0) {
-    const Cls = problems.some((p) => p.type) ? TypeError : RangeError;
-    const list = problems.map((p) => `  - ${p.text}`).join('\n');
-    throw new Cls(`validateConfig: ${problems.length} problem(s) in the TRM config:\n${list}`);
-  }
+  const problems = new Problems();
+  for (const p of collectProblems(cfg as Record<string, unknown>)) problems.add(p.kind, p.text);
+  problems.throwIfAny('validateConfig: the TRM config');
   return cfg as TrmConfig;
 }
 

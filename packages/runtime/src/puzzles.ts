@@ -1,9 +1,18 @@
+import { BLANK_ID, CELLS, isValidSolution, SUDOKU_VOCAB_SIZE } from '@cgar/tasks';
 import type { Puzzle } from './types.js';
 
-/** Cells of a Sudoku grid; the runtime serves 9x9 Sudoku models (vocab 11). */
-export const CELLS = 81;
-/** Token ids: 0 padding, 1 blank, digit d -> d + 1. */
-export const VOCAB = 11;
+// NOTE: the Sudoku encoding (cells, token ids, grid text, the verifier) is `@cgar/tasks`' own, so
+// the runtime reads puzzles exactly as the training data was written. This module only adds what a
+// solver needs on top: one call that checks a whole batch of mixed inputs and reports every bad one.
+
+/**
+ * `CELLS`: 81, the runtime serves 9x9 Sudoku models. `digitsToString`: the grid as 81 characters,
+ * `.` for blanks (`gridToString` of `@cgar/tasks`).
+ */
+export { CELLS, gridToString as digitsToString } from '@cgar/tasks';
+/** Token ids: 0 padding, 1 blank, digit d -> d + 1 (`SUDOKU_VOCAB_SIZE` of `@cgar/tasks`). */
+export const VOCAB = SUDOKU_VOCAB_SIZE;
+const BLANK = BigInt(BLANK_ID);
 
 type Kind = 'type' | 'range';
 interface Problem {
@@ -24,7 +33,7 @@ function fromString(text: string, out: BigInt64Array, at: number): string | unde
   const bad: string[] = [];
   for (let i = 0; i < CELLS; i++) {
     const ch = cells[i]!;
-    if (ch === '.' || ch === '0') out[at + i] = 1n;
+    if (ch === '.' || ch === '0') out[at + i] = BLANK;
     else if (ch >= '1' && ch <= '9') out[at + i] = BigInt(ch.charCodeAt(0) - 47);
     else bad.push(`'${ch}' at cell ${i}`);
   }
@@ -106,33 +115,13 @@ export function idToDigit(id: number): number {
   return id >= 2 && id < VOCAB ? id - 1 : 0;
 }
 
-/** The grid as 81 characters, `.` for blanks. */
-export function digitsToString(digits: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < digits.length; i++) s += digits[i] ? String(digits[i]) : '.';
-  return s;
-}
-
 /**
- * Sudoku's verifier: true when `digits` is a complete grid whose rows, columns and boxes each
- * hold 1..9 once and which keeps every given of the puzzle (`tokens` from `offset`, as token ids).
+ * Sudoku's verifier (`isValidSolution` of `@cgar/tasks`): true when `digits` is a complete grid
+ * whose rows, columns and boxes each hold 1..9 once and which keeps every given of the puzzle
+ * (`tokens` from `offset`, as token ids).
  */
 export function isSolvedGrid(tokens: BigInt64Array, offset: number, digits: Uint8Array): boolean {
-  const rows = new Uint16Array(9);
-  const cols = new Uint16Array(9);
-  const boxes = new Uint16Array(9);
-  for (let i = 0; i < CELLS; i++) {
-    const d = digits[i]!;
-    const given = Number(tokens[offset + i]) - 1;
-    if (d === 0 || (given > 0 && given !== d)) return false;
-    const bit = 1 << (d - 1);
-    const r = (i / 9) | 0;
-    const c = i % 9;
-    const b = ((r / 3) | 0) * 3 + ((c / 3) | 0);
-    if ((rows[r]! | cols[c]! | boxes[b]!) & bit) return false;
-    rows[r]! |= bit;
-    cols[c]! |= bit;
-    boxes[b]! |= bit;
-  }
-  return true;
+  const puzzle = new Uint8Array(CELLS);
+  for (let i = 0; i < CELLS; i++) puzzle[i] = idToDigit(Number(tokens[offset + i]));
+  return isValidSolution(puzzle, digits);
 }

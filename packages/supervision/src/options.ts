@@ -1,4 +1,4 @@
-import { isRecord, Problems, show } from './problems.js';
+import { isRecord, Problems, show } from '@cgar/common';
 
 /**
  * How the loss of each sample is weighted by its supervision step:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StepContext } from './plugin.js';
+import type { StepContext } from './index.js';
 import { createWeighting } from './weighting.js';
 import { stepWeights, supervisionWeights } from './weights.js';
 

@@ -1,6 +1,6 @@
+import type { JsonValue, StepContext, TrainerPlugin } from '@cgar/common';
+import { isRecord, show } from '@cgar/common';
 import { resolveOptions, type WeightingMode, type WeightingOptions } from './options.js';
-import type { JsonValue, StepContext, TrainerPlugin } from './plugin.js';
-import { isRecord, show } from './problems.js';
 import { checkStepIndices, tableFor, weightsFor } from './weights.js';
 
 /**

@@ -1,5 +1,5 @@
+import { Problems, show } from '@cgar/common';
 import { type ResolvedOptions, resolveOptions, type WeightingOptions } from './options.js';
-import { Problems, show } from './problems.js';
 
 /** `lambda^k / Z` for k = 0..nSup-1, with Z their mean, so the table averages 1. */
 function decayTable(lambda: number, nSup: number): Float64Array {

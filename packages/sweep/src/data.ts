@@ -1,6 +1,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSudokuDataset, type DatasetManifest, readDataset, type SudokuExample } from '@cgar/tasks';
+import type { SudokuExample } from '@cgar/tasks';
+import { buildSudokuDataset, type DatasetManifest, readDataset } from '@cgar/tasks/node';
 
 export interface DataSpec {
   readonly seed: number;

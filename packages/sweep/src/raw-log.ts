@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { writeFileAtomicSync } from '@cgar/common/node';
 import { METRICS_FILE } from '@cgar/trainer';
 
 /**
@@ -8,16 +9,6 @@ import { METRICS_FILE } from '@cgar/trainer';
  * kilobytes per run) that tools and readers should not take for source; its gzip is a sixth of it.
  */
 export const COMPRESSED_METRICS_FILE = `${METRICS_FILE}.gz`;
-
-/**
- * Writes `path` through a temporary file and a rename, so a reader never sees half a file; the pid
- * keeps processes that finish together off each other's temporary file.
- */
-export function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 /**
  * Writes `runDir/metrics.jsonl.gz` from `runDir/metrics.jsonl` (atomically; the raw log stays).
@@ -30,7 +21,7 @@ export function compressRunLog(runDir: string): boolean {
   const raw = join(runDir, METRICS_FILE);
   if (!existsSync(raw)) return false;
   // NOTE: mtime 0 in the header (Node writes none), so the same log always gives the same bytes.
-  writeAtomic(join(runDir, COMPRESSED_METRICS_FILE), gzipSync(readFileSync(raw), { level: 9 }));
+  writeFileAtomicSync(join(runDir, COMPRESSED_METRICS_FILE), gzipSync(readFileSync(raw), { level: 9 }));
   return true;
 }
 
@@ -45,6 +36,6 @@ export function restoreRunLog(runDir: string): boolean {
   const raw = join(runDir, METRICS_FILE);
   const gz = join(runDir, COMPRESSED_METRICS_FILE);
   if (existsSync(raw) || !existsSync(gz)) return false;
-  writeAtomic(raw, gunzipSync(readFileSync(gz)));
+  writeFileAtomicSync(raw, gunzipSync(readFileSync(gz)));
   return true;
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { loadCheckpoint, type TrmParams } from '@cgar/export';
+import type { TrmParams } from '@cgar/export';
+import { loadCheckpoint } from '@cgar/export/node';
 import type { OrtModule } from '@cgar/graph';
-import { readDataset } from '@cgar/tasks';
+import { readDataset } from '@cgar/tasks/node';
 import { type EvalMetrics, evaluate, sessionOptions } from '@cgar/trainer';
 
 /** One shard of a sharded evaluation: puzzles `[start, end)` of `data/split`. */

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '@cgar/common/node';
 import type { TrmConfig } from '@cgar/export';
 import { analyticalBound, type ConfigName } from './configs.js';
-import { writeAtomic } from './raw-log.js';
 import { accuracySvg, htmlReport } from './report.js';
 import { type RunSummary, summarizeConfigs } from './summary.js';
 import { markdownTable, type TableHeader } from './table.js';
@@ -27,7 +27,7 @@ export function writeTableFiles(
   const bounds = Object.fromEntries(configs.map((c) => [c, analyticalBound(c, model)]));
   const rows = summarizeConfigs(runs, configs, bounds);
   mkdirSync(out, { recursive: true });
-  const write = (name: string, text: string) => writeAtomic(join(out, name), text);
+  const write = (name: string, text: string) => writeFileAtomicSync(join(out, name), text);
   write('table.md', markdownTable(rows, header));
   write('report.html', htmlReport(rows, runs, header));
   write('accuracy.svg', accuracySvg(rows));

@@ -154,13 +154,14 @@ describe('buildSudokuDataset', () => {
     expect(() => checkDatasetBuild(dir)).toThrow(/'train' has seed 2, 'test' has seed 1/);
   });
 
-  it('reports every bad option at once', () => {
+  it('reports every bad option at once, the error class by kind', () => {
     expect(() => buildSudokuDataset({ dir: '', seed: -1, train: 1.5, minGivens: 90 })).toThrow(
-      /'dir' must be a non-empty path; 'seed' must be .*; 'train' must be/,
+      /buildSudokuDataset: 5 problems:\n {2}- 'dir' must be a non-empty path\n {2}- 'seed' must be .*\n {2}- 'train' must be .*\n {2}- 'minGivens' must be an integer in \[17, 81\]/,
     );
     expect(() => buildSudokuDataset({ dir: join(root, 'x'), seed: 1, train: 1, minGivens: 90 })).toThrow(
-      /'minGivens' must be an integer in \[17, 81\]/,
+      RangeError,
     );
+    expect(() => buildSudokuDataset({ dir: 7 as unknown as string, seed: 1, train: 1 })).toThrow(TypeError);
   });
 });
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { Problems, show } from '@cgar/common';
+import { writeFileAtomicSync } from '@cgar/common/node';
 import { generatePuzzle, type PuzzleOptions, resolveOptions } from './generator.js';
 import { CELLS, checkGrid, gridToString, isValidSolution, type SudokuExample } from './grid.js';
 import { createRng, deriveSeed } from './rng.js';
@@ -54,17 +56,6 @@ export interface DatasetMeta {
 export interface SudokuDataset {
   manifest: DatasetManifest;
   examples: SudokuExample[];
-}
-
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new Error(`cannot write '${path}': ${(e as Error).message}`);
-  }
 }
 
 function pack(grid: ArrayLike<number>, out: Uint8Array, offset: number): void {
@@ -149,8 +140,8 @@ export function writeDataset(
     sha256: createHash('sha256').update(bytes).digest('hex'),
   };
   mkdirSync(dir, { recursive: true });
-  writeAtomic(join(dir, BIN), bytes);
-  writeAtomic(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomicSync(join(dir, BIN), bytes);
+  writeFileAtomicSync(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 
@@ -288,16 +279,18 @@ export interface BuildOptions extends PuzzleOptions {
  */
 export function buildSudokuDataset(options: BuildOptions): { train: DatasetManifest; test: DatasetManifest } {
   const { dir, seed, train, test = 0, onProgress, ...puzzleOptions } = options;
-  const problems: string[] = [];
-  if (typeof dir !== 'string' || dir === '') problems.push(`'dir' must be a non-empty path`);
-  if (!Number.isSafeInteger(seed) || seed < 0)
-    problems.push(`'seed' must be an integer in [0, 2^53), got ${seed}`);
-  if (!Number.isSafeInteger(train) || train < 0)
-    problems.push(`'train' must be a non-negative integer, got ${train}`);
-  if (!Number.isSafeInteger(test) || test < 0)
-    problems.push(`'test' must be a non-negative integer, got ${test}`);
-  if (problems.length > 0) throw new RangeError(`buildSudokuDataset: ${problems.join('; ')}`);
-  const generator = resolveOptions('buildSudokuDataset', puzzleOptions);
+  const problems = new Problems();
+  if (typeof dir !== 'string') problems.type(`'dir' must be a path string, got ${show(dir)}`);
+  else if (dir === '') problems.range(`'dir' must be a non-empty path`);
+  const count = (name: string, v: unknown, min: number, want: string) => {
+    if (typeof v !== 'number') problems.type(`'${name}' must be ${want}, got ${show(v)}`);
+    else if (!Number.isSafeInteger(v) || v < min) problems.range(`'${name}' must be ${want}, got ${v}`);
+  };
+  count('seed', seed, 0, 'an integer in [0, 2^53)');
+  count('train', train, 0, 'a non-negative integer');
+  count('test', test, 0, 'a non-negative integer');
+  const generator = resolveOptions('buildSudokuDataset', puzzleOptions, problems);
+  problems.throwIfAny('buildSudokuDataset');
   const seen = new Set<string>();
   const split = (name: 'train' | 'test', count: number): DatasetManifest => {
     const rng = createRng(deriveSeed(seed, name));
@@ -331,7 +324,7 @@ export function buildSudokuDataset(options: BuildOptions): { train: DatasetManif
       Object.entries(built).map(([name, m]) => [name, { count: m.count, sha256: m.sha256 }]),
     ),
   };
-  writeAtomic(join(dir, BUILD), `${JSON.stringify(record, null, 2)}\n`);
+  writeFileAtomicSync(join(dir, BUILD), `${JSON.stringify(record, null, 2)}\n`);
   return built;
 }
 

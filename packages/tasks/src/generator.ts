@@ -1,3 +1,4 @@
+import { Problems, show } from '@cgar/common';
 import { CELLS, type SudokuExample } from './grid.js';
 import { createRng, type Rng } from './rng.js';
 import { hasOtherSolution, randomFullGrid, solve } from './solver.js';
@@ -30,8 +31,11 @@ export interface GenerateOptions extends PuzzleOptions {
   count: number;
 }
 
-/** Internal: options with defaults, validated (RangeError listing every problem). */
-export function resolveOptions(fn: string, o: PuzzleOptions): Required<PuzzleOptions> {
+/**
+ * Internal: options with defaults, validated. Problems go to `problems` (thrown at once, under `fn`,
+ * when the caller passes none): a `TypeError` when all are wrong kinds, else a `RangeError`.
+ */
+export function resolveOptions(fn: string, o: PuzzleOptions, problems?: Problems): Required<PuzzleOptions> {
   const r = {
     minGivens: o.minGivens ?? 25,
     maxGivens: o.maxGivens ?? 35,
@@ -39,19 +43,21 @@ export function resolveOptions(fn: string, o: PuzzleOptions): Required<PuzzleOpt
     requireSearch: o.requireSearch ?? false,
     maxAttempts: o.maxAttempts ?? 1000,
   };
-  const problems: string[] = [];
-  const intIn = (name: string, v: number, lo: number, hi: number) => {
-    if (!Number.isInteger(v) || v < lo || v > hi)
-      problems.push(`'${name}' must be an integer in [${lo}, ${hi}], got ${v}`);
+  const found = problems ?? new Problems();
+  const intIn = (name: string, v: unknown, lo: number, hi: number) => {
+    if (typeof v !== 'number') found.type(`'${name}' must be an integer in [${lo}, ${hi}], got ${show(v)}`);
+    else if (!Number.isInteger(v) || v < lo || v > hi)
+      found.range(`'${name}' must be an integer in [${lo}, ${hi}], got ${v}`);
   };
   intIn('minGivens', r.minGivens, 17, 81);
   intIn('maxGivens', r.maxGivens, 17, 81);
   intIn('minNodes', r.minNodes, 1, Number.MAX_SAFE_INTEGER);
   intIn('maxAttempts', r.maxAttempts, 1, Number.MAX_SAFE_INTEGER);
   if (r.minGivens > r.maxGivens)
-    problems.push(`'minGivens' (${r.minGivens}) exceeds 'maxGivens' (${r.maxGivens})`);
-  if (typeof r.requireSearch !== 'boolean') problems.push(`'requireSearch' must be a boolean`);
-  if (problems.length > 0) throw new RangeError(`${fn}: ${problems.join('; ')}`);
+    found.range(`'minGivens' (${r.minGivens}) exceeds 'maxGivens' (${r.maxGivens})`);
+  if (typeof r.requireSearch !== 'boolean')
+    found.type(`'requireSearch' must be a boolean, got ${show(r.requireSearch)}`);
+  if (!problems) found.throwIfAny(fn);
   return r;
 }
 

@@ -1,21 +1,6 @@
+// NOTE: the root entry imports nothing from Node (browser-safe); the dataset files are in `./node`.
 export type { SudokuTransform } from './augment.js';
 export { applyTransform, augmentSudoku, randomTransform } from './augment.js';
-export type {
-  BuildOptions,
-  DatasetBuild,
-  DatasetManifest,
-  DatasetMeta,
-  SudokuDataset,
-} from './dataset.js';
-export {
-  buildSudokuDataset,
-  checkDatasetBuild,
-  DATASET_FORMAT_VERSION,
-  readDataset,
-  readPuzzleFile,
-  readPuzzleGrids,
-  writeDataset,
-} from './dataset.js';
 export type { GeneratedPuzzle, GenerateOptions, PuzzleOptions } from './generator.js';
 export { generate, generatePuzzle } from './generator.js';
 export type { SudokuExample } from './grid.js';

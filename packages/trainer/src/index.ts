@@ -11,7 +11,12 @@ export {
   haltingStep,
   STANDARD_RULES,
 } from './halting.js';
-export { type ExecutionProvider, optionProblems, type TrainerOptions } from './options.js';
+export {
+  collectOptionProblems,
+  type ExecutionProvider,
+  optionProblems,
+  type TrainerOptions,
+} from './options.js';
 export type { JsonValue, StepContext, TrainerPlugin } from './plugin.js';
 export { checkProvider, sessionOptions } from './providers.js';
 export { type EvalRecord, readMetrics, renderReport, type StepRecord, stageBands } from './report.js';

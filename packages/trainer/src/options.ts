@@ -1,3 +1,4 @@
+import { Problems, show } from '@cgar/common';
 import type { TrmConfig, TrmParams } from '@cgar/export';
 import type { AdamWOptions } from '@cgar/graph';
 import type { SudokuExample } from '@cgar/tasks';
@@ -51,33 +52,45 @@ export interface TrainerOptions {
   readonly params?: TrmParams;
 }
 
-/** Every problem with `options`, as messages naming the field (empty when fine). */
-export function optionProblems(o: TrainerOptions): string[] {
-  const out: string[] = [];
+/**
+ * Every problem with `options`, recorded by kind (a value of the wrong kind, or out of range) in a
+ * `Problems` collector of @cgar/common, with messages naming the field. `Trainer.create` throws them
+ * at once: a `TypeError` when every problem is a wrong kind, else a `RangeError`.
+ */
+export function collectOptionProblems(o: TrainerOptions, problems: Problems = new Problems()): Problems {
   const posInt = (name: string, v: unknown) => {
-    if (!Number.isSafeInteger(v) || (v as number) < 1)
-      out.push(`'${name}' must be a positive integer, got ${String(v)}`);
+    if (typeof v !== 'number') problems.type(`'${name}' must be a positive integer, got ${show(v)}`);
+    else if (!Number.isSafeInteger(v) || v < 1)
+      problems.range(`'${name}' must be a positive integer, got ${v}`);
   };
   posInt('steps', o.steps);
   posInt('batchSize', o.batchSize);
   if (o.threads !== undefined) posInt('threads', o.threads);
-  if (!Array.isArray(o.train) || o.train.length === 0) out.push(`'train' must hold at least one puzzle`);
-  if (o.explore !== undefined && !(o.explore >= 0 && o.explore <= 1))
-    out.push(`'explore' must be in [0, 1], got ${o.explore}`);
-  if (o.lr?.lr !== undefined && !(o.lr.lr > 0)) out.push(`'lr.lr' must be positive, got ${o.lr.lr}`);
-  if (o.lr?.warmup !== undefined && !(Number.isInteger(o.lr.warmup) && o.lr.warmup >= 0)) {
-    out.push(`'lr.warmup' must be an integer >= 0, got ${o.lr.warmup}`);
-  }
-  if (o.lr?.kind !== undefined && o.lr.kind !== 'constant' && o.lr.kind !== 'cosine') {
-    out.push(`'lr.kind' must be 'constant' or 'cosine', got '${o.lr.kind}'`);
-  }
-  if (o.ema && o.ema.decay !== undefined && !(o.ema.decay > 0 && o.ema.decay < 1)) {
-    out.push(`'ema.decay' must be in (0, 1), got ${o.ema.decay}`);
-  }
-  if (o.trainHalt !== undefined && o.trainHalt !== 'q_halt' && o.trainHalt !== 'correct')
-    out.push(`'trainHalt' must be 'q_halt' or 'correct', got '${String(o.trainHalt)}'`);
-  if (o.ep !== undefined && !['cpu', 'cuda', 'webgpu'].includes(o.ep)) {
-    out.push(`'ep' must be cpu, cuda or webgpu, got '${o.ep}'`);
-  }
-  return out;
+  if (!Array.isArray(o.train)) problems.type(`'train' must be an array of puzzles, got ${show(o.train)}`);
+  else if (o.train.length === 0) problems.range(`'train' must hold at least one puzzle`);
+  const unit = (name: string, v: unknown, ok: (x: number) => boolean, want: string) => {
+    if (v === undefined) return;
+    if (typeof v !== 'number') problems.type(`'${name}' must be a number ${want}, got ${show(v)}`);
+    else if (!ok(v)) problems.range(`'${name}' must be ${want}, got ${v}`);
+  };
+  unit('explore', o.explore, (x) => x >= 0 && x <= 1, 'in [0, 1]');
+  unit('lr.lr', o.lr?.lr, (x) => x > 0, 'positive');
+  unit('lr.warmup', o.lr?.warmup, (x) => Number.isInteger(x) && x >= 0, 'an integer >= 0');
+  if (o.ema) unit('ema.decay', o.ema.decay, (x) => x > 0 && x < 1, 'in (0, 1)');
+  const choice = (name: string, v: unknown, known: readonly string[]) => {
+    if (v === undefined || known.includes(v as string)) return;
+    const quoted = known.map((k) => `'${k}'`);
+    const want = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+    if (typeof v !== 'string') problems.type(`'${name}' must be ${want}, got ${show(v)}`);
+    else problems.range(`'${name}' must be ${want}, got '${v}'`);
+  };
+  choice('lr.kind', o.lr?.kind, ['constant', 'cosine']);
+  choice('trainHalt', o.trainHalt, ['q_halt', 'correct']);
+  choice('ep', o.ep, ['cpu', 'cuda', 'webgpu']);
+  return problems;
+}
+
+/** Every problem with `options`, as messages naming the field (empty when fine). */
+export function optionProblems(o: TrainerOptions): string[] {
+  return collectOptionProblems(o).messages;
 }

@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '@cgar/common/node';
 import type { OrtModule } from '@cgar/graph';
 import type { SudokuExample } from '@cgar/tasks';
 import type { EvalMetrics } from './evaluate.js';
@@ -187,12 +188,9 @@ function writeJson(path: string, value: unknown): void {
 }
 
 function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, text);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new Error(`runTraining: cannot write ${path}: ${(e as Error).message}`);
+    throw new Error(`runTraining: ${(e as Error).message}`, { cause: e });
   }
 }

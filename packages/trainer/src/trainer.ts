@@ -2,18 +2,17 @@ import {
   buildTrainGraph,
   type Checkpoint,
   initParams,
-  loadCheckpoint,
-  saveCheckpoint,
   seqLen,
   type TrmConfig,
   type TrmParams,
   validateConfig,
 } from '@cgar/export';
+import { loadCheckpoint, saveCheckpoint } from '@cgar/export/node';
 import { GraphSession, type HostTensor, hostTensor, type OrtModule, type TrainStepModel } from '@cgar/graph';
 import { createLoader, createRng, type Loader, type LoaderState, type Rng, type RngState } from '@cgar/tasks';
 import { Ema } from './ema.js';
 import { type EvalOptions, type EvalResult, evaluate } from './evaluate.js';
-import { optionProblems, type TrainerOptions } from './options.js';
+import { collectOptionProblems, type TrainerOptions } from './options.js';
 import type { JsonValue, StepContext, TrainerPlugin } from './plugin.js';
 import { checkProvider, sessionOptions } from './providers.js';
 import { type LrSchedule, learningRate } from './schedule.js';
@@ -100,8 +99,7 @@ export class Trainer {
 
   /** Validates the options (reporting every problem at once) and prepares a fresh run. */
   static async create(ort: OrtModule, options: TrainerOptions): Promise<Trainer> {
-    const problems = optionProblems(options);
-    if (problems.length) throw new RangeError(`Trainer.create: ${problems.join('; ')}`);
+    collectOptionProblems(options).throwIfAny('Trainer.create');
     const config = validateConfig(options.config);
     await checkProvider(ort, options.ep ?? 'cpu');
     const seed = options.seed ?? 0;

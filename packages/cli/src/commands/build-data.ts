@@ -1,4 +1,4 @@
-import { buildSudokuDataset } from '@cgar/tasks';
+import { buildSudokuDataset } from '@cgar/tasks/node';
 import { defineCommand, UsageError } from '../command.js';
 import { numberFlag, progressBar } from '../flags.js';
 

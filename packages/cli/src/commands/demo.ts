@@ -1,12 +1,14 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildHaltingGraph, getPreset } from '@cgar/export';
 import { create } from '@cgar/runtime/node';
 import { cgarPlugins } from '@cgar/sweep';
-import { buildSudokuDataset, formatGrid, readDataset } from '@cgar/tasks';
+import { formatGrid } from '@cgar/tasks';
+import { buildSudokuDataset, readDataset } from '@cgar/tasks/node';
 import { calibrateHalting, checkProvider, haltingAt, renderReport, runTraining } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 import { defineCommand } from '../command.js';
+import { writeFileAtomic } from '../files.js';
 import { choiceFlag, duration, numberFlag, progressBar } from '../flags.js';
 
 /** The demo's puzzles: medium Sudoku, where a trained model refines over several steps. */
@@ -96,7 +98,7 @@ export const demo = defineCommand({
           `n=${m.n},T=${m.T} loss ${p.loss.toFixed(3)} ${p.stepsPerSecond.toFixed(1)} it/s ETA ${duration(p.etaSeconds)}`,
         ),
     });
-    writeFileSync(join(out, 'run', 'report.html'), renderReport(join(out, 'run')));
+    writeFileAtomic(join(out, 'run', 'report.html'), renderReport(join(out, 'run')));
 
     io.stdout(`3/5 evaluating on ${test.length} unseen puzzles (EMA weights, full depth)\n`);
     const m = await run.trainer.evaluate(test, { traces: true });
@@ -119,9 +121,8 @@ export const demo = defineCommand({
 
     const modelPath = join(out, 'model.onnx');
     const model = buildHaltingGraph(config, run.trainer.exportParams());
-    writeFileSync(`${modelPath}.tmp`, model.bytes);
-    renameSync(`${modelPath}.tmp`, modelPath);
-    writeFileSync(
+    writeFileAtomic(modelPath, model.bytes);
+    writeFileAtomic(
       join(out, 'halting.json'),
       `${JSON.stringify({ threshold, calibration: { maxLoss: c.maxLoss, validation: validation.length } }, null, 2)}\n`,
     );

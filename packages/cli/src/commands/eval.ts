@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadCheckpoint, type TrmParams } from '@cgar/export';
+import type { TrmParams } from '@cgar/export';
+import { loadCheckpoint } from '@cgar/export/node';
 import {
   connectRedis,
   DEFAULT_QUEUE,
@@ -13,7 +14,7 @@ import {
   sumShards,
   waitForJobs,
 } from '@cgar/sweep';
-import { checkDatasetBuild, readDataset } from '@cgar/tasks';
+import { checkDatasetBuild, readDataset } from '@cgar/tasks/node';
 import {
   calibrateHalting,
   checkProvider,

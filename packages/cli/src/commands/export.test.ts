@@ -9,7 +9,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getPreset, initParams, nonFiniteTensors, saveCheckpoint } from '@cgar/export';
+import { getPreset, initParams, nonFiniteTensors } from '@cgar/export';
+import { saveCheckpoint } from '@cgar/export/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 

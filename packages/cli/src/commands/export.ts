@@ -1,10 +1,5 @@
-import {
-  buildHaltingGraph,
-  buildStepGraph,
-  loadCheckpoint,
-  nonFiniteTensors,
-  type TrmParams,
-} from '@cgar/export';
+import { buildHaltingGraph, buildStepGraph, nonFiniteTensors, type TrmParams } from '@cgar/export';
+import { loadCheckpoint } from '@cgar/export/node';
 import { defineCommand, UsageError } from '../command.js';
 import { refuseOverwrite, writeFileAtomic } from '../files.js';
 import { choiceFlag } from '../flags.js';

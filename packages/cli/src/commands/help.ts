@@ -1,5 +1,6 @@
+import { closest } from '@cgar/common';
 import { defineCommand, UsageError } from '../command.js';
-import { closest, commandHelp, programHelp } from '../format.js';
+import { commandHelp, programHelp } from '../format.js';
 
 export const help = defineCommand({
   summary: 'Show the list of commands, or the options of one command',

@@ -1,3 +1,4 @@
+import { closest } from '@cgar/common';
 import {
   CONFIG_FIELDS,
   channelInter,
@@ -14,7 +15,6 @@ import {
   tokenMixerInter,
 } from '@cgar/export';
 import { defineCommand, UsageError } from '../command.js';
-import { closest } from '../format.js';
 
 /** Depths of CGAR's progressive depth curriculum (docs/design.md section 6). */
 const CURRICULUM: readonly (readonly [number, number])[] = [

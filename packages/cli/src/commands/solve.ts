@@ -1,5 +1,6 @@
 import type { SolveResult, SolverOptions } from '@cgar/runtime/node';
-import { formatGrid, givensConflict, isValidSolution, parseGrid, readPuzzleGrids } from '@cgar/tasks';
+import { formatGrid, givensConflict, isValidSolution, parseGrid } from '@cgar/tasks';
+import { readPuzzleGrids } from '@cgar/tasks/node';
 import { defineCommand, type Io, UsageError } from '../command.js';
 import { choiceFlag, numberFlag, threadsFlag } from '../flags.js';
 import { checkModelFile } from '../model-check.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrmConfig } from '@cgar/export';
 import { CURRICULA, cgarPlugins, WEIGHTINGS } from '@cgar/sweep';
-import { checkDatasetBuild, readDataset } from '@cgar/tasks';
+import { checkDatasetBuild, readDataset } from '@cgar/tasks/node';
 import { checkRunFolder, NonFiniteLossError, RunFolderError, runTraining } from '@cgar/trainer';
 import * as ort from 'onnxruntime-node';
 import { defineCommand, UsageError } from '../command.js';

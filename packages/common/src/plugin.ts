@@ -1,5 +1,6 @@
-// NOTE: this file is kept identical in @cgar/curriculum and @cgar/supervision (the packages must not
-// import each other), so that one trainer accepts plugins from both. Change both copies together.
+// The plugin protocol, defined once: @cgar/trainer implements it, @cgar/curriculum and
+// @cgar/supervision provide plugins for it (they bundle this package at build time, so they keep zero
+// runtime dependencies), and any other training loop can call the same hooks.
 
 /**
  * Any value that survives `JSON.stringify` then `JSON.parse` unchanged.
