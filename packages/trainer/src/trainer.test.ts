@@ -80,7 +80,7 @@ describe('Trainer', () => {
     await expect(
       Trainer.create(ort, { ...base(1), plugins: [], steps: 0, batchSize: -1, explore: 2 }),
     ).rejects.toThrow(
-      /'steps' must be a positive integer.*'batchSize' must be a positive integer.*'explore' must be in \[0, 1\]/,
+      /'steps' must be a positive integer.*'batchSize' must be a positive integer.*'explore' must be in \[0, 1\]/s,
     );
   });
 });
