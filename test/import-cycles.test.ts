@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -18,14 +19,16 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Relative imports and re-exports of `file`, resolved to .ts files. */
+/**
+ * Relative imports of `file`, resolved to .ts files: static, dynamic, type-only (`import type`,
+ * `import('./x.js').T`) and re-exports; comments ignored.
+ */
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const specifiers = [
-    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*['"](\.[^'"]+)['"]/g),
-  ].map((m) => m[1]!);
-  const bare = [...text.matchAll(/(?:^|\n)\s*import\s*['"](\.[^'"]+)['"]/g)].map((m) => m[1]!);
-  return [...specifiers, ...bare].map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts')));
+  return ts
+    .preProcessFile(readFileSync(file, 'utf8'), true, true)
+    .importedFiles.map((f) => f.fileName)
+    .filter((s) => s.startsWith('.'))
+    .map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts')));
 }
 
 /** Every strongly connected component with more than one file (Tarjan). */
