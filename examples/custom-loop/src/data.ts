@@ -1,19 +1,4 @@
-/** Small seeded generator (mulberry32): the example is reproducible run to run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal sample (Box-Muller). */
-export function normal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
+import type { Rng } from '@cgar/common';
 
 /**
  * The toy task: map `x` (uniform in [-1, 1]^IN) to `teacher(x)`, a fixed random two-layer tanh network
@@ -25,19 +10,16 @@ export class Teacher {
   private readonly w1: Float64Array;
   private readonly w2: Float64Array;
 
-  constructor(inSize: number, outSize: number, random: () => number) {
+  constructor(inSize: number, outSize: number, rng: Rng) {
     this.in = inSize;
     this.out = outSize;
-    this.w1 = Float64Array.from(
-      { length: inSize * inSize },
-      () => (1.5 * normal(random)) / Math.sqrt(inSize),
-    );
-    this.w2 = Float64Array.from({ length: inSize * outSize }, () => normal(random) / Math.sqrt(inSize));
+    this.w1 = Float64Array.from({ length: inSize * inSize }, () => (1.5 * rng.normal()) / Math.sqrt(inSize));
+    this.w2 = Float64Array.from({ length: inSize * outSize }, () => rng.normal() / Math.sqrt(inSize));
   }
 
   /** Writes one sample's input and target at row `row` of `x` and `y`. */
-  sample(random: () => number, x: Float32Array, y: Float32Array, row: number): void {
-    let h = Array.from({ length: this.in }, () => 2 * random() - 1);
+  sample(rng: Rng, x: Float32Array, y: Float32Array, row: number): void {
+    let h = Array.from({ length: this.in }, () => 2 * rng.next() - 1);
     for (let i = 0; i < this.in; i++) x[row * this.in + i] = h[i]!;
     for (let repeat = 0; repeat < 3; repeat++) {
       h = h.map((_, j) => Math.tanh(h.reduce((s, v, i) => s + v * this.w1[i * this.in + j]!, 0)));

@@ -1,10 +1,11 @@
+import { createRng, deriveSeed, type Rng } from '@cgar/common';
 import { createCurriculum, type Depth, paperSchedule, type StageChangeEvent } from '@cgar/curriculum';
 import { createWeighting, type StepContext } from '@cgar/supervision';
 import * as tf from '@tensorflow/tfjs-core';
 // NOTE: tfjs-core keeps its gradients out of the core bundle; training needs them registered.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
-import { normal, rng, Teacher } from './data.js';
+import { Teacher } from './data.js';
 
 export interface TrainOptions {
   totalSteps?: number;
@@ -36,12 +37,12 @@ const H = 64;
 export async function train(options: TrainOptions = {}): Promise<TrainResult> {
   const { totalSteps = 400, batch = 32, nSup = 4, seed = 1, log = console.log } = options;
   await tf.setBackend('cpu');
-  const random = rng(seed);
-  const teacher = new Teacher(IN, OUT, random);
+  const rng = createRng(seed);
+  const teacher = new Teacher(IN, OUT, rng);
   const init = (rows: number, cols: number) =>
     tf.variable(
       tf.tensor2d(
-        Float32Array.from({ length: rows * cols }, () => normal(random) / Math.sqrt(rows)),
+        Float32Array.from({ length: rows * cols }, () => rng.normal() / Math.sqrt(rows)),
         [rows, cols],
       ),
     );
@@ -67,7 +68,7 @@ export async function train(options: TrainOptions = {}): Promise<TrainResult> {
   const x = new Float32Array(batch * IN);
   const target = new Float32Array(batch * OUT);
   const steps = new Int32Array(batch); // steps already run on the slot's sample
-  for (let i = 0; i < batch; i++) teacher.sample(random, x, target, i);
+  for (let i = 0; i < batch; i++) teacher.sample(rng, x, target, i);
   let carry = { y: tf.zeros([batch, D]) as tf.Tensor2D, z: tf.zeros([batch, D]) as tf.Tensor2D };
   const losses: number[] = [];
 
@@ -101,7 +102,7 @@ export async function train(options: TrainOptions = {}): Promise<TrainResult> {
       if (steps[i]! < nSup) continue;
       steps[i] = 0;
       fresh[i] = 1;
-      teacher.sample(random, x, target, i);
+      teacher.sample(rng, x, target, i);
     }
     const keep = tf.tensor2d(
       fresh.map((f) => 1 - f),
@@ -113,8 +114,13 @@ export async function train(options: TrainOptions = {}): Promise<TrainResult> {
   }
 
   const evalDepth = curriculum.evaluationDepth();
-  const evalLoss = evaluate(teacher, rng(seed + 1), 256, nSup, evalDepth, (xs, y, z, n, count) =>
-    cycles(tf.matMul(xs, params.wIn), y, z, n, count),
+  const evalLoss = evaluate(
+    teacher,
+    createRng(deriveSeed(seed, 'eval')),
+    256,
+    nSup,
+    evalDepth,
+    (xs, y, z, n, count) => cycles(tf.matMul(xs, params.wIn), y, z, n, count),
   );
   const lossOut = tf.tidy(() => evalLoss(params.wOut));
   tf.dispose([carry.y, carry.z, ...Object.values(params)]);
@@ -134,17 +140,10 @@ type Cycles = (
 ) => { y: tf.Tensor2D; z: tf.Tensor2D };
 
 /** Held-out error: every supervision step at the full depth, as evaluation always runs. */
-function evaluate(
-  teacher: Teacher,
-  random: () => number,
-  count: number,
-  nSup: number,
-  depth: Depth,
-  cycles: Cycles,
-) {
+function evaluate(teacher: Teacher, rng: Rng, count: number, nSup: number, depth: Depth, cycles: Cycles) {
   const x = new Float32Array(count * teacher.in);
   const target = new Float32Array(count * teacher.out);
-  for (let i = 0; i < count; i++) teacher.sample(random, x, target, i);
+  for (let i = 0; i < count; i++) teacher.sample(rng, x, target, i);
   return (wOut: tf.Tensor2D): number => {
     const xs = tf.tensor2d(x, [count, teacher.in]);
     let state = {

@@ -2,6 +2,8 @@
 // @cgar/supervision provide plugins for it (they bundle this package at build time, so they keep zero
 // runtime dependencies), and any other training loop can call the same hooks.
 
+import type { Depth } from './depth.js';
+
 /**
  * Any value that survives `JSON.stringify` then `JSON.parse` unchanged.
  *
@@ -23,7 +25,7 @@ export interface StepContext {
   /** Optimizer steps planned for the whole run. */
   totalSteps: number;
   /** Recursion depth for this step: set by a curriculum plugin, read by the loop. */
-  depth?: { n: number; T: number };
+  depth?: Depth;
   /** 0-based curriculum stage of this step: set by a curriculum plugin. */
   stage?: number;
   /** Per slot, the 1-based supervision-step index `t` being run (1 for a fresh puzzle): set by the loop. */

@@ -1,15 +1,7 @@
-import type { JsonValue } from '@cgar/common';
+import type { Depth, JsonValue } from '@cgar/common';
 
-/**
- * Recursion depth of one supervision step: `n` latent updates per cycle, `T` cycles (docs/design.md section 3).
- *
- * @example
- * const full: Depth = { n: 6, T: 3 };
- */
-export interface Depth {
-  readonly n: number;
-  readonly T: number;
-}
+// NOTE: `Depth` is @cgar/common's (bundled in at build time), the same declaration as @cgar/export's.
+export type { Depth };
 
 /**
  * One stage of a curriculum: depth `{ n, T }` while progress is below `until`. The last stage has no

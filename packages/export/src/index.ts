@@ -1,5 +1,8 @@
 // NOTE: the root entry imports nothing from Node (browser-safe); checkpoint files and official-weight
 // import are in `./node`.
+// NOTE: the seeded generator and `Depth` are @cgar/common's, re-exported (the same declarations as
+// @cgar/tasks' generator and @cgar/curriculum's `Depth`).
+export { createRng, type Depth, deriveSeed, type Rng, type RngState } from '@cgar/common';
 export type { Checkpoint } from './checkpoint-type.js';
 export type { TrmConfig } from './config.js';
 export { channelInter, headDim, LOSSES, MIXERS, seqLen, swigluWidth, tokenMixerInter } from './config.js';
@@ -9,7 +12,6 @@ export {
   buildHaltingGraph,
   buildStepGraph,
   buildTrainGraph,
-  type Depth,
   sudokuValid,
   type TrainGraphOptions,
 } from './graphs/build.js';
@@ -25,11 +27,9 @@ export {
   trmLoss,
 } from './graphs/trm.js';
 export type { InitRule, ParamGroup, ParamSpec, TrmParams } from './params.js';
-export { countParams, initParams, paramSpecs } from './params.js';
+export { countParams, initParams, paramSpecs, truncNormalFill } from './params.js';
 export type { PresetName } from './presets.js';
 export { getPreset, isPresetName, PRESET_NAMES, presets } from './presets.js';
-export type { Rng } from './random.js';
-export { createRng, truncNormalFill } from './random.js';
 export type { TensorsInput } from './safetensors.js';
 export { decodeSafetensors, encodeSafetensors, SafetensorsError } from './safetensors.js';
 export { CONFIG_FIELDS, defineConfig, diffConfigs, validateConfig } from './validate.js';

@@ -1,6 +1,7 @@
+import { createRng, deriveSeed } from '@cgar/common';
 import { sizeOf } from '@cgar/graph';
 import { describe, expect, it } from 'vitest';
-import { countParams, initParams, paramSpecs } from './params.js';
+import { countParams, initParams, paramSpecs, truncNormalFill } from './params.js';
 import { getPreset, PRESET_NAMES } from './presets.js';
 import { defineConfig } from './validate.js';
 
@@ -104,6 +105,27 @@ describe('initParams', () => {
     }
     const h = get('inner.H_init');
     expect(Math.abs(std(h) - 1)).toBeLessThan(0.15);
+  });
+});
+
+describe('truncNormalFill', () => {
+  it('hits the requested std and stays inside the bound', () => {
+    const a = truncNormalFill(new Float32Array(200_000), createRng(3), 0.5);
+    const m = a.reduce((x, v) => x + v, 0) / a.length;
+    const sd = Math.sqrt(a.reduce((x, v) => x + (v - m) ** 2, 0) / a.length);
+    expect(Math.abs(sd / 0.5 - 1)).toBeLessThan(0.01);
+    expect(a.reduce((x, v) => Math.max(x, Math.abs(v)), 0)).toBeLessThanOrEqual(
+      (2 * 0.5) / 0.8796256610342398 + 1e-6,
+    );
+  });
+
+  it('is the stream initParams gives each tensor: createRng(deriveSeed(seed, name))', () => {
+    const cfg = getPreset('cpu-tiny');
+    const name = 'inner.L_level.layers.0.mlp.gate_up_proj.weight';
+    const spec = paramSpecs(cfg).find((s) => s.name === name)!;
+    const std = spec.init.kind === 'truncNormal' ? spec.init.std : Number.NaN;
+    const want = truncNormalFill(new Float32Array(sizeOf(spec.dims)), createRng(deriveSeed(5, name)), std);
+    expect(bytes(initParams(cfg, 5).get(name)!.data).equals(bytes(want))).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
+import { createRng, deriveSeed, type Rng } from '@cgar/common';
 import { type HostTensor, hostTensor, sizeOf } from '@cgar/graph';
 import { channelInter, seqLen, type TrmConfig, tokenMixerInter } from './config.js';
-import { createRng, truncNormalFill } from './random.js';
 
 /** A model's parameters by official state-dict name, all float32. */
 export type TrmParams = Map<string, HostTensor<'float32'>>;
@@ -107,9 +107,34 @@ export function paramSpecs(cfg: TrmConfig): ParamSpec[] {
   return specs;
 }
 
+// NOTE: the official trunc_normal_init_ (a port of JAX's) rescales so that the std of the
+// truncated distribution, not of the underlying normal, equals the requested std.
+const TRUNC_STD = (() => {
+  const [lower, upper] = [-2, 2];
+  const c = 1 / Math.sqrt(2 * Math.PI);
+  const pdfL = c * Math.exp(-0.5 * lower * lower);
+  const pdfU = c * Math.exp(-0.5 * upper * upper);
+  const z = 0.9544997361036416; // P(-2 <= N(0,1) <= 2)
+  return Math.sqrt(1 - (upper * pdfU - lower * pdfL) / z - ((pdfU - pdfL) / z) ** 2);
+})();
+
+/**
+ * Fills `out` with a normal truncated at +-2 standard deviations whose actual std is `std`,
+ * as the official TRM `trunc_normal_init_` does.
+ *
+ * @example
+ * truncNormalFill(new Float32Array(8), createRng(1), 0.5);
+ */
+export function truncNormalFill(out: Float32Array, rng: Rng, std: number): Float32Array {
+  const scale = std / TRUNC_STD;
+  for (let i = 0; i < out.length; i++) out[i] = rng.truncatedNormal(-2, 2) * scale;
+  return out;
+}
+
 /**
  * Initialises every tensor of {@link paramSpecs} from `seed`. Each tensor draws from its own
- * stream (seed + name), so the result is reproducible and independent of tensor order.
+ * stream, `createRng(deriveSeed(seed, name))`, so the result is reproducible and independent of
+ * tensor order.
  *
  * @example
  * const params = initParams(getPreset('cpu-tiny'), 0);
@@ -120,7 +145,7 @@ export function initParams(cfg: TrmConfig, seed: number): TrmParams {
   for (const spec of paramSpecs(cfg)) {
     const data = new Float32Array(sizeOf(spec.dims));
     const { init } = spec;
-    if (init.kind === 'truncNormal') truncNormalFill(data, createRng(seed, spec.name), init.std);
+    if (init.kind === 'truncNormal') truncNormalFill(data, createRng(deriveSeed(seed, spec.name)), init.std);
     else if (init.kind === 'constant') data.fill(init.value);
     out.set(spec.name, hostTensor('float32', spec.dims, data));
   }

@@ -95,8 +95,8 @@ export {
   GraphSession,
   type GraphSessionOptions,
   type OrtModule,
-  type OrtSessionLike,
-  type OrtTensorLike,
+  type OrtSession,
+  type OrtTensor,
 } from './session.js';
 export type { Dim, Shape } from './shape.js';
 export { broadcastShapes, formatShape } from './shape.js';

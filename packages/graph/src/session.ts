@@ -1,31 +1,11 @@
+import type { OrtModule, OrtSession, OrtTensor } from '@cgar/common';
 import { type DType, type HostTensor, sizeOf } from './dtype.js';
 import type { BuiltModel, Signature } from './serialize.js';
 import { dimCoef, dimSymbols, formatShape } from './shape.js';
 
-/** The part of an ONNX Runtime tensor this package reads. */
-export interface OrtTensorLike {
-  readonly type: string;
-  readonly data: unknown;
-  readonly dims: readonly number[];
-}
-
-/** The part of an ONNX Runtime inference session this package uses. */
-export interface OrtSessionLike {
-  run(
-    feeds: Record<string, OrtTensorLike>,
-    fetches: readonly string[],
-  ): Promise<Record<string, OrtTensorLike>>;
-  release?(): Promise<void>;
-}
-
-/**
- * The part of an ONNX Runtime module (`onnxruntime-node` or `onnxruntime-web`) this package
- * uses; pass the module itself.
- */
-export interface OrtModule {
-  readonly InferenceSession: { create(model: Uint8Array, options?: object): Promise<OrtSessionLike> };
-  readonly Tensor: new (type: 'float32', data: never, dims: readonly number[]) => OrtTensorLike;
-}
+// NOTE: the ONNX Runtime interfaces are @cgar/common's (the same declarations @cgar/runtime uses),
+// re-exported from this package's root.
+export type { OrtModule, OrtSession, OrtTensor };
 
 export interface GraphSessionOptions {
   /** Passed to `InferenceSession.create` (execution providers, threads, ...). */
@@ -44,7 +24,7 @@ export interface GraphSessionOptions {
 export class GraphSession {
   private constructor(
     private readonly ort: OrtModule,
-    private readonly session: OrtSessionLike,
+    private readonly session: OrtSession,
     readonly inputs: readonly Signature[],
     readonly outputs: readonly Signature[],
   ) {}
@@ -64,14 +44,15 @@ export class GraphSession {
     fetches?: readonly string[],
   ): Promise<Record<string, HostTensor>> {
     this.check(feeds, fetches);
-    const ortFeeds: Record<string, OrtTensorLike> = {};
+    const ortFeeds: Record<string, OrtTensor> = {};
+    // NOTE: one overload per dtype; a HostTensor pairs each dtype with its array, so any of them fits.
+    const Ctor = this.ort.Tensor as new (
+      type: DType,
+      data: HostTensor['data'],
+      dims: readonly number[],
+    ) => OrtTensor;
     for (const sig of this.inputs) {
       const t = feeds[sig.name]!;
-      const Ctor = this.ort.Tensor as unknown as new (
-        type: string,
-        data: unknown,
-        dims: readonly number[],
-      ) => OrtTensorLike;
       ortFeeds[sig.name] = new Ctor(t.dtype, t.data, t.dims);
     }
     const out = await this.session.run(ortFeeds, fetches ?? this.outputs.map((o) => o.name));

@@ -1,3 +1,4 @@
+import { createRng } from '@cgar/common';
 import { gradients } from './autodiff.js';
 import { type HostTensor, hostTensor, sizeOf } from './dtype.js';
 import { Graph, type Value } from './graph.js';
@@ -66,16 +67,17 @@ function unravel(index: number, dims: readonly number[]): number[] {
   return out;
 }
 
-/** A small seeded generator (mulberry32) for reproducible test data. */
+/**
+ * Uniform draws in [0, 1) for reproducible test data: `next` of the project's seeded generator
+ * (`createRng` of `@cgar/common`, sfc32); `seed` an integer in [0, 2^53).
+ *
+ * @example
+ * const rand = seededRandom(3);
+ * const x = Float32Array.from({ length: 4 }, () => 2 * rand() - 1);
+ */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.next();
 }
 
 export interface GradcheckInput {

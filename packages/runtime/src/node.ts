@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { Solver } from './solver.js';
-import type { ModelInput, OrtModule, Platform, SolverOptions } from './types.js';
+import type { ModelInput, Platform, SolverOptions } from './types.js';
 
 const platform: Platform = {
   name: 'node',
-  ort: ort as unknown as OrtModule,
+  ort,
   async load(source) {
     return new Uint8Array(await readFile(source));
   },

@@ -1,30 +1,8 @@
-/** The part of an ONNX Runtime tensor the runtime reads. */
-export interface OrtTensor {
-  readonly type: string;
-  readonly data: unknown;
-  readonly dims: readonly number[];
-}
+// NOTE: the ONNX Runtime interfaces are @cgar/common's (the same declarations @cgar/graph uses). The
+// core speaks only them; the `node` and `web` entry points pass the real module.
+import type { OrtModule, OrtSession, OrtTensor } from '@cgar/common';
 
-/** The part of an ONNX Runtime `InferenceSession` the runtime uses. */
-export interface OrtSession {
-  readonly inputNames: readonly string[];
-  readonly outputNames: readonly string[];
-  run(feeds: Record<string, OrtTensor>, fetches?: readonly string[]): Promise<Record<string, OrtTensor>>;
-  release?(): Promise<void>;
-}
-
-/**
- * The part of an ONNX Runtime module (`onnxruntime-node` or `onnxruntime-web`) the runtime uses.
- * The core speaks only this interface; the `node` and `web` entry points pass the real module.
- */
-export interface OrtModule {
-  readonly InferenceSession: { create(model: Uint8Array, options?: object): Promise<OrtSession> };
-  readonly Tensor: new (
-    type: 'int64' | 'float32',
-    data: BigInt64Array | Float32Array,
-    dims: readonly number[],
-  ) => OrtTensor;
-}
+export type { OrtModule, OrtSession, OrtTensor };
 
 /** A model file: its bytes, a path (Node) or a URL (web; `file:` URLs in Node). */
 export type ModelSource = Uint8Array | ArrayBuffer | string | URL;

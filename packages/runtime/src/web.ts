@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-web';
 import { Solver } from './solver.js';
-import type { ModelInput, OrtModule, Platform, SolverOptions } from './types.js';
+import type { ModelInput, Platform, SolverOptions } from './types.js';
 
 /** Options of the web entry point: the solver options plus where the ORT wasm files are served. */
 export interface WebSolverOptions extends SolverOptions {
@@ -10,7 +10,7 @@ export interface WebSolverOptions extends SolverOptions {
 
 const platform: Platform = {
   name: 'web',
-  ort: ort as unknown as OrtModule,
+  ort,
   async load(source) {
     const response = await fetch(source);
     if (!response.ok)

@@ -1,9 +1,9 @@
+import { createRng } from '@cgar/common';
 import { describe, expect, it } from 'vitest';
 import { applyTransform, augmentSudoku, randomTransform } from './augment.js';
 import { generate } from './generator.js';
 import { countGivens, isValidSolution, parseGrid } from './grid.js';
 import { INKALA, INKALA_SOLUTION } from './puzzles.test-helper.js';
-import { createRng } from './rng.js';
 import { solve } from './solver.js';
 
 describe('augmentSudoku', () => {

@@ -1,5 +1,5 @@
+import type { Rng } from '@cgar/common';
 import { CELLS, checkGrid, type SudokuExample } from './grid.js';
-import type { Rng } from './rng.js';
 
 /** A validity-preserving Sudoku symmetry: `out[i] = digitMap[grid[cellMap[i]]]`. */
 export interface SudokuTransform {

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Problems, show } from '@cgar/common';
+import { createRng, deriveSeed, Problems, show } from '@cgar/common';
 import { writeFileAtomicSync } from '@cgar/common/node';
 import { generatePuzzle, type PuzzleOptions, resolveOptions } from './generator.js';
 import { CELLS, checkGrid, gridToString, isValidSolution, type SudokuExample } from './grid.js';
-import { createRng, deriveSeed } from './rng.js';
 import { solvableBySingles, solve } from './solver.js';
 import { difficultyHistogram, givensHistogram } from './stats.js';
 import { type ParseOptions, parsePuzzleGrids, parsePuzzles } from './text-format.js';

@@ -1,7 +1,7 @@
+import { createRng } from '@cgar/common';
 import { describe, expect, it } from 'vitest';
 import { generate, generatePuzzle } from './generator.js';
 import { countGivens, isValidSolution } from './grid.js';
-import { createRng } from './rng.js';
 import { solvableBySingles, solve } from './solver.js';
 
 describe('generate', () => {
@@ -56,7 +56,7 @@ describe('generate', () => {
 
   it('reports every bad option at once', () => {
     expect(() => generate({ seed: 1, count: 1, minGivens: 40, maxGivens: 30, minNodes: 0 })).toThrow(
-      /'minNodes' must be an integer in \[1, .*'minGivens' \(40\) exceeds 'maxGivens' \(30\)/,
+      /'minNodes' must be an integer in \[1, .*'minGivens' \(40\) exceeds 'maxGivens' \(30\)/s,
     );
     expect(() => generate({ seed: 1, count: -1 })).toThrow(RangeError);
     expect(generate({ seed: 1, count: 0 })).toEqual([]);

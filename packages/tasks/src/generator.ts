@@ -1,6 +1,5 @@
-import { Problems, show } from '@cgar/common';
+import { createRng, Problems, type Rng, show } from '@cgar/common';
 import { CELLS, type SudokuExample } from './grid.js';
-import { createRng, type Rng } from './rng.js';
 import { hasOtherSolution, randomFullGrid, solve } from './solver.js';
 
 /** A generated puzzle with its unique solution. */

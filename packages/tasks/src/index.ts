@@ -1,4 +1,7 @@
 // NOTE: the root entry imports nothing from Node (browser-safe); the dataset files are in `./node`.
+
+export type { Rng, RngState } from '@cgar/common';
+export { createRng, deriveSeed } from '@cgar/common';
 export type { SudokuTransform } from './augment.js';
 export { applyTransform, augmentSudoku, randomTransform } from './augment.js';
 export type { GeneratedPuzzle, GenerateOptions, PuzzleOptions } from './generator.js';
@@ -21,8 +24,6 @@ export {
 } from './grid.js';
 export type { Batch, Loader, LoaderOptions, LoaderState } from './loader.js';
 export { createLoader } from './loader.js';
-export type { Rng, RngState } from './rng.js';
-export { createRng, deriveSeed } from './rng.js';
 export type { SearchResult } from './solver.js';
 export { solvableBySingles, solve } from './solver.js';
 export { difficultyBin, difficultyHistogram, givensHistogram } from './stats.js';

@@ -1,5 +1,5 @@
+import { createRng, deriveSeed, type RngState } from '@cgar/common';
 import type { SudokuExample } from './grid.js';
-import { createRng, deriveSeed, type RngState } from './rng.js';
 import { sudokuTask, type Task } from './task.js';
 
 /** Options of `createLoader`. */

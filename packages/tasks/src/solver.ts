@@ -1,5 +1,5 @@
+import type { Rng } from '@cgar/common';
 import { CELLS, checkGrid } from './grid.js';
-import type { Rng } from './rng.js';
 
 /** Result of `solve`. */
 export interface SearchResult {

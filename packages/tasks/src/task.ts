@@ -1,6 +1,6 @@
+import type { Rng } from '@cgar/common';
 import { augmentSudoku } from './augment.js';
 import { CELLS, encodePuzzle, encodeSolution, SUDOKU_VOCAB_SIZE, type SudokuExample } from './grid.js';
-import type { Rng } from './rng.js';
 
 /**
  * A puzzle task as the trainer sees it: fixed-length token sequences over a small vocabulary, with a

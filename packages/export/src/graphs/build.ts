@@ -1,3 +1,4 @@
+import type { Depth } from '@cgar/common';
 import {
   type AdamWOptions,
   adamw,
@@ -28,11 +29,6 @@ import {
 import { seqLen, type TrmConfig } from '../config.js';
 import type { TrmParams } from '../params.js';
 import { createNet, declareParams, embedInput, initialCarry, supervisionStep, trmLoss } from './trm.js';
-
-export interface Depth {
-  readonly n: number;
-  readonly T: number;
-}
 
 const metadata = (cfg: TrmConfig, kind: string, depth: Depth) => ({
   'cgar.graph': kind,
