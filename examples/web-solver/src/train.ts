@@ -1,4 +1,11 @@
-import { buildTrainGraph, getPreset, initParams, seqLen, type TrmConfig } from '@cgar/export';
+import {
+  buildTrainGraph,
+  getPreset,
+  initialCarryData,
+  initParams,
+  seqLen,
+  type TrmConfig,
+} from '@cgar/export';
 import { type HostTensor, hostTensor, TrainStepRunner } from '@cgar/graph';
 import { createLoader, generate } from '@cgar/tasks';
 import * as ort from 'onnxruntime-web';
@@ -45,17 +52,17 @@ async function run(): Promise<TrainResult> {
     seed: 3,
     augment: false,
   }).next(B);
-  const carry = (name: string) => {
-    const start = init.get(name)!.data as Float32Array;
+  const start = initialCarryData(init);
+  const carry = (from: Float32Array) => {
     const out = new Float32Array(B * seqLen(cfg) * cfg.hidden);
-    for (let i = 0; i < out.length; i += start.length) out.set(start, i);
+    for (let i = 0; i < out.length; i += from.length) out.set(from, i);
     return hostTensor('float32', [B, seqLen(cfg), cfg.hidden], out);
   };
   const feeds: Record<string, HostTensor> = {
     tokens: hostTensor('int64', [B, cfg.cells], BigInt64Array.from(batch.inputs, BigInt)),
     labels: hostTensor('int64', [B, cfg.cells], BigInt64Array.from(batch.labels, BigInt)),
-    y: carry('inner.H_init'),
-    z: carry('inner.L_init'),
+    y: carry(start.y),
+    z: carry(start.z),
     w: hostTensor('float32', [B], new Float32Array(B).fill(1)),
   };
   const losses: number[] = [];

@@ -27,7 +27,15 @@ export {
   trmLoss,
 } from './graphs/trm.js';
 export type { InitRule, ParamGroup, ParamSpec, TrmParams } from './params.js';
-export { countParams, initParams, paramSpecs, truncNormalFill } from './params.js';
+export {
+  countParams,
+  H_INIT,
+  initialCarryData,
+  initParams,
+  L_INIT,
+  paramSpecs,
+  truncNormalFill,
+} from './params.js';
 export type { PresetName } from './presets.js';
 export { getPreset, isPresetName, PRESET_NAMES, presets } from './presets.js';
 export type { TensorsInput } from './safetensors.js';

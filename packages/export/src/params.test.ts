@@ -1,7 +1,15 @@
 import { createRng, deriveSeed } from '@cgar/common';
 import { sizeOf } from '@cgar/graph';
 import { describe, expect, it } from 'vitest';
-import { countParams, initParams, paramSpecs, truncNormalFill } from './params.js';
+import {
+  countParams,
+  H_INIT,
+  initialCarryData,
+  initParams,
+  L_INIT,
+  paramSpecs,
+  truncNormalFill,
+} from './params.js';
 import { getPreset, PRESET_NAMES } from './presets.js';
 import { defineConfig } from './validate.js';
 
@@ -105,6 +113,21 @@ describe('initParams', () => {
     }
     const h = get('inner.H_init');
     expect(Math.abs(std(h) - 1)).toBeLessThan(0.15);
+  });
+});
+
+describe('H_INIT, L_INIT and initialCarryData', () => {
+  it('name the init-state parameters, and give their values as the carry start', () => {
+    const cfg = getPreset('cpu-tiny');
+    const init = paramSpecs(cfg).filter((p) => p.group === 'init_state');
+    expect(init.map((p) => p.name)).toEqual([H_INIT, L_INIT]);
+    const params = initParams(cfg, 0);
+    const { y, z } = initialCarryData(params);
+    expect(y).toBe(params.get(H_INIT)!.data);
+    expect(z).toBe(params.get(L_INIT)!.data);
+    expect(y.length).toBe(cfg.hidden);
+    params.delete(L_INIT);
+    expect(() => initialCarryData(params)).toThrow(/no 'inner.L_init'/);
   });
 });
 

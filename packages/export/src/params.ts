@@ -33,6 +33,30 @@ export interface ParamSpec {
   group: ParamGroup;
 }
 
+/** Name of the parameter every puzzle's `y` carry starts from (the official `H_init`, `[hidden]`). */
+export const H_INIT = 'inner.H_init';
+/** Name of the parameter every puzzle's `z` carry starts from (the official `L_init`, `[hidden]`). */
+export const L_INIT = 'inner.L_init';
+
+/**
+ * The vectors a puzzle's carry starts from, taken from `params` (not copied): `y` from
+ * {@link H_INIT}, `z` from {@link L_INIT}, each `[hidden]`, repeated at every position.
+ *
+ * @example
+ * const { y, z } = initialCarryData(initParams(getPreset('cpu-tiny'), 0)); // two Float32Array(hidden)
+ */
+export function initialCarryData(params: ReadonlyMap<string, HostTensor<'float32'>>): {
+  y: Float32Array;
+  z: Float32Array;
+} {
+  const get = (name: string) => {
+    const t = params.get(name);
+    if (!t) throw new Error(`initialCarryData: the parameters have no '${name}'`);
+    return t.data;
+  };
+  return { y: get(H_INIT), z: get(L_INIT) };
+}
+
 const lecun = (fanIn: number): InitRule => ({ kind: 'truncNormal', std: 1 / Math.sqrt(fanIn) });
 const weight = (name: string, dims: [number, number]): ParamSpec => ({
   name,
@@ -76,14 +100,14 @@ export function paramSpecs(cfg: TrmConfig): ParamSpec[] {
       group: 'puzzle_emb',
     },
     {
-      name: 'inner.H_init',
+      name: H_INIT,
       dims: [D],
       init: { kind: 'truncNormal', std: 1 },
       trainable: false,
       group: 'init_state',
     },
     {
-      name: 'inner.L_init',
+      name: L_INIT,
       dims: [D],
       init: { kind: 'truncNormal', std: 1 },
       trainable: false,

@@ -82,7 +82,7 @@ export {
   type TrainStepOptions,
   type UpdateContext,
 } from './optim.js';
-export { type StepOptions, TrainStepRunner } from './runner.js';
+export { type PendingStep, type StepOptions, TrainStepRunner, type TrainStepStores } from './runner.js';
 export {
   type BuiltModel,
   buildModel,

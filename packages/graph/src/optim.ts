@@ -155,9 +155,17 @@ export function buildTrainStep(g: Graph, options: TrainStepOptions): TrainStepMo
 
 /** Zero-filled optimizer state for every state input of a train-step model. */
 export function initialState(model: TrainStepModel): Map<string, HostTensor> {
-  const state = new Map<string, HostTensor>();
+  return fillState(model, new Map());
+}
+
+/**
+ * Adds to `state` a zero-filled tensor for every state input of `model` it lacks (as
+ * {@link initialState} would make it), leaving the entries it has alone; returns `state`.
+ */
+export function fillState(model: TrainStepModel, state: Map<string, HostTensor>): Map<string, HostTensor> {
   for (const sig of model.inputs) {
-    if (model.stateOutputs.has(sig.name)) state.set(sig.name, allocate(sig.dtype, sig.shape as number[]));
+    if (model.stateOutputs.has(sig.name) && !state.has(sig.name))
+      state.set(sig.name, allocate(sig.dtype, sig.shape as number[]));
   }
   return state;
 }

@@ -1,6 +1,7 @@
 import {
   buildTrainGraph,
   type Checkpoint,
+  initialCarryData,
   initParams,
   seqLen,
   type TrmConfig,
@@ -8,7 +9,7 @@ import {
   validateConfig,
 } from '@cgar/export';
 import { loadCheckpoint, saveCheckpoint } from '@cgar/export/node';
-import { GraphSession, type HostTensor, hostTensor, type OrtModule, type TrainStepModel } from '@cgar/graph';
+import { type HostTensor, hostTensor, type OrtModule, TrainStepRunner } from '@cgar/graph';
 import { createLoader, createRng, type Loader, type LoaderState, type Rng, type RngState } from '@cgar/tasks';
 import { Ema } from './ema.js';
 import { type EvalOptions, type EvalResult, evaluate } from './evaluate.js';
@@ -55,11 +56,6 @@ export class NonFiniteLossError extends Error {
   override name = 'NonFiniteLossError';
 }
 
-interface DepthSession {
-  readonly session: GraphSession;
-  readonly model: TrainStepModel;
-}
-
 const key = (d: { n: number; T: number }) => `${d.n},${d.T}`;
 
 /**
@@ -73,7 +69,7 @@ const key = (d: { n: number; T: number }) => `${d.n},${d.T}`;
  * while (!trainer.done) console.log(await trainer.step());
  */
 export class Trainer {
-  private readonly sessions = new Map<string, DepthSession>();
+  private readonly runners = new Map<string, TrainStepRunner>();
   private readonly slots: Slots;
   private readonly lr: LrSchedule;
   private readonly plugins: readonly TrainerPlugin[];
@@ -124,7 +120,7 @@ export class Trainer {
       createRng(seed ^ 0x5eed),
       0,
     );
-    await trainer.sessionFor({ n: config.n, T: config.T });
+    await trainer.runnerFor({ n: config.n, T: config.T });
     return trainer;
   }
 
@@ -144,12 +140,13 @@ export class Trainer {
   }
 
   /**
-   * The train session of a depth, created the first time that depth is asked for. Only the
-   * latest depth's session is kept: a curriculum walks its depths in order, and each session's
-   * memory arena holds that depth's activations (three at once more than doubled peak memory).
+   * The train-step runner of a depth, created the first time that depth is asked for. Only the
+   * latest depth's runner (and its session) is kept: a curriculum walks its depths in order, and
+   * each session's memory arena holds that depth's activations (three at once more than doubled
+   * peak memory).
    */
-  private async sessionFor(depth: { n: number; T: number }): Promise<DepthSession> {
-    const cached = this.sessions.get(key(depth));
+  private async runnerFor(depth: { n: number; T: number }): Promise<TrainStepRunner> {
+    const cached = this.runners.get(key(depth));
     if (cached) return cached;
     await this.release();
     const model = buildTrainGraph(this.config, this.params, {
@@ -159,18 +156,16 @@ export class Trainer {
       trainPuzzleEmb: this.options.trainPuzzleEmb,
       weightHalting: this.options.weightHalting,
     });
-    const session = await GraphSession.create(this.ort, model, {
-      sessionOptions: sessionOptions(this.options.ep ?? 'cpu', this.options.threads),
-    });
-    for (const [name] of model.stateOutputs) {
-      if (!this.optimizerState.has(name)) {
-        const p = this.params.get(model.stateOutputs.get(name)!.param)!;
-        this.optimizerState.set(name, hostTensor('float32', p.dims, new Float32Array(p.data.length)));
-      }
-    }
-    const entry = { session, model };
-    this.sessions.set(key(depth), entry);
-    return entry;
+    // NOTE: every depth's runner reads and updates the trainer's own `params` and
+    // `optimizerState`; state a depth lacks starts at zero, state it has carries on.
+    const runner = await TrainStepRunner.over(
+      this.ort,
+      model,
+      { params: this.params, state: this.optimizerState },
+      { sessionOptions: sessionOptions(this.options.ep ?? 'cpu', this.options.threads) },
+    );
+    this.runners.set(key(depth), runner);
+    return runner;
   }
 
   /** Runs one optimizer step: refill, one supervision step on every slot, update, halting. */
@@ -183,19 +178,14 @@ export class Trainer {
     if (refill.length) {
       if (this.stepCount > 0) for (const i of refill) finishedSteps.push(slots.steps[i]!);
       const batch = this.loader.next(refill.length);
-      slots.refill(
-        refill,
-        batch.inputs,
-        batch.labels,
-        this.params.get('inner.H_init')!.data,
-        this.params.get('inner.L_init')!.data,
-      );
+      const start = initialCarryData(this.params);
+      slots.refill(refill, batch.inputs, batch.labels, start.y, start.z);
     }
     const indices = slots.stepIndices();
     const ctx: StepContext = { step: this.stepCount, totalSteps: this.options.steps, stepIndices: indices };
     for (const p of this.plugins) p.onStepStart?.(ctx);
     const depth = ctx.depth ?? { n: cfg.n, T: cfg.T };
-    const { session, model } = await this.sessionFor(depth);
+    const runner = await this.runnerFor(depth);
     const S = seqLen(cfg);
     const lr = learningRate(this.lr, this.stepCount, this.options.steps);
     const feeds: Record<string, HostTensor> = {
@@ -204,14 +194,9 @@ export class Trainer {
       y: hostTensor('float32', [B, S, cfg.hidden], slots.y),
       z: hostTensor('float32', [B, S, cfg.hidden], slots.z),
       w: hostTensor('float32', [B], ctx.weights ?? new Float32Array(B).fill(1)),
-      lr: hostTensor('float32', [], Float32Array.of(lr)),
-      step: hostTensor('float32', [], Float32Array.of(this.stepCount + 1)),
     };
-    for (const sig of session.inputs) {
-      const v = this.params.get(sig.name) ?? this.optimizerState.get(sig.name);
-      if (v) feeds[sig.name] = v;
-    }
-    const out = await session.run(feeds);
+    const pending = await runner.run(feeds, { lr, step: this.stepCount + 1 });
+    const out = pending.metrics;
     const loss = Number(out.loss!.data[0]);
     if (!Number.isFinite(loss)) {
       throw new NonFiniteLossError(
@@ -219,9 +204,7 @@ export class Trainer {
           'the update was not applied and the last checkpoint is untouched. Lower the learning rate or set maxGradNorm.',
       );
     }
-    for (const [name, output] of model.paramOutputs)
-      this.params.set(name, out[output] as HostTensor<'float32'>);
-    for (const [name, { output }] of model.stateOutputs) this.optimizerState.set(name, out[output]!);
+    runner.commit(pending);
     this.ema?.update(this.params);
     const q = out.q_halt!.data as Float32Array;
     const correct = out.correct!.data as Float32Array;
@@ -374,7 +357,7 @@ export class Trainer {
   }
 
   async release(): Promise<void> {
-    for (const { session } of this.sessions.values()) await session.release();
-    this.sessions.clear();
+    for (const runner of this.runners.values()) await runner.release();
+    this.runners.clear();
   }
 }

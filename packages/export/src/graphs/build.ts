@@ -27,7 +27,7 @@ import {
   where,
 } from '@cgar/graph';
 import { seqLen, type TrmConfig } from '../config.js';
-import type { TrmParams } from '../params.js';
+import { H_INIT, L_INIT, type TrmParams } from '../params.js';
 import { createNet, declareParams, embedInput, initialCarry, supervisionStep, trmLoss } from './trm.js';
 
 const metadata = (cfg: TrmConfig, kind: string, depth: Depth) => ({
@@ -71,8 +71,8 @@ export function buildStepGraph(
     metadata: {
       ...metadata(cfg, 'step', depth),
       // NOTE: a host driving the step graph starts each puzzle's carry from these vectors.
-      'cgar.h_init': JSON.stringify(Array.from(params.get('inner.H_init')!.data)),
-      'cgar.l_init': JSON.stringify(Array.from(params.get('inner.L_init')!.data)),
+      'cgar.h_init': JSON.stringify(Array.from(params.get(H_INIT)!.data)),
+      'cgar.l_init': JSON.stringify(Array.from(params.get(L_INIT)!.data)),
     },
   });
 }

@@ -26,7 +26,7 @@ import {
   type Value,
 } from '@cgar/graph';
 import { headDim, seqLen, type TrmConfig } from '../config.js';
-import type { TrmParams } from '../params.js';
+import { H_INIT, L_INIT, type TrmParams } from '../params.js';
 
 /** The TRM parameters as graph values, by official state-dict name. */
 export type ParamValues = Readonly<Record<string, Value>>;
@@ -125,7 +125,7 @@ function attention(
  * the sequence with rms over the sequence, or attention) and a channel SwiGLU.
  */
 export function createNet(cfg: TrmConfig, p: ParamValues): (h: Value, injection: Value) => Value {
-  const tables = cfg.mixer === 'attention' ? rope(cfg, p['inner.H_init']!.graph) : undefined;
+  const tables = cfg.mixer === 'attention' ? rope(cfg, p[H_INIT]!.graph) : undefined;
   return (h, injection) => {
     let x = add(h, injection);
     for (let i = 0; i < cfg.layers; i++) {
@@ -228,5 +228,5 @@ export function initialCarry(cfg: TrmConfig, p: ParamValues, B: string | number)
   const D = cfg.hidden;
   const S = seqLen(cfg);
   const b = (name: string) => expand(reshape(p[name]!, [1, 1, D]), [B, S, D]);
-  return { y: b('inner.H_init'), z: b('inner.L_init') };
+  return { y: b(H_INIT), z: b(L_INIT) };
 }
