@@ -8,7 +8,11 @@ export interface HaltingDriver extends Driver {
 }
 
 /** One run of the exported halting graph over a batch: each sample's final step. */
-export async function haltingRun(d: HaltingDriver, tokens: BigInt64Array): Promise<SampleStep[]> {
+// NOTE: the halting graph reports each sample's last step only, so no `held` count.
+export async function haltingRun(
+  d: HaltingDriver,
+  tokens: BigInt64Array,
+): Promise<Omit<SampleStep, 'held'>[]> {
   if (!('threshold' in d.rule)) throw new Error('haltingRun: the halting graph takes a threshold rule only');
   const { ort, rule } = d;
   const B = tokens.length / CELLS;

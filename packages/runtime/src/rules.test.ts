@@ -4,6 +4,7 @@ import { generate, isValidSolution } from '@cgar/tasks';
 import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { puzzles, randomModel } from './fixtures.test-helper.js';
+import { shouldHalt } from './host.js';
 import { create } from './node.js';
 import { isSolvedGrid } from './puzzles.js';
 import type { SolveResult } from './types.js';
@@ -108,5 +109,29 @@ describe('halting rules: graph and host modes agree', () => {
       /'halting.stable' must be an integer >= 2/,
     );
     await expect(create(both, { halting: { verified: 'yes' as never } })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('shouldHalt', () => {
+  const state = (qHalt: number, held: number, valid = false) => ({ qHalt, held, valid: () => valid });
+
+  it('halts when any part that is set says so; parts left out, and stable 0, are off', () => {
+    expect(shouldHalt({ threshold: 0 }, state(0.1, 1))).toBe(true);
+    expect(shouldHalt({ threshold: 0 }, state(0, 5, true))).toBe(false);
+    expect(shouldHalt({ stable: 3 }, state(9, 2))).toBe(false);
+    expect(shouldHalt({ stable: 3 }, state(-9, 3))).toBe(true);
+    expect(shouldHalt({ stable: 0 }, state(9, 9))).toBe(false);
+    expect(shouldHalt({ verified: true }, state(-9, 1, true))).toBe(true);
+    expect(shouldHalt({}, state(9, 9, true))).toBe(false);
+  });
+
+  it('runs the verifier only when the rule has verified and no other part halted first', () => {
+    let calls = 0;
+    const s = { qHalt: 1, held: 1, valid: () => ++calls > 0 };
+    shouldHalt({ threshold: 0, verified: true }, s);
+    shouldHalt({ stable: 2 }, { ...s, qHalt: -1 });
+    expect(calls).toBe(0);
+    shouldHalt({ threshold: 0, verified: true }, { ...s, qHalt: -1 });
+    expect(calls).toBe(1);
   });
 });

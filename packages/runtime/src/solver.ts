@@ -1,5 +1,5 @@
 import { type HaltingDriver, haltingRun } from './graph-mode.js';
-import { hostSteps, type SampleStep, type StepDriver } from './host.js';
+import { driverLoop, hostSteps, type SampleStep, type StepDriver } from './host.js';
 import { type GraphKind, type LoadedModel, loadModels, type ModelConfig, openSession } from './models.js';
 import { checkOptions, type Rule, resolveRule } from './options.js';
 import { CELLS, digitsToString, encodePuzzle, encodePuzzles } from './puzzles.js';
@@ -15,7 +15,7 @@ const missingModel = (kind: GraphKind, why: string) =>
     `${why} needs the ${kind} graph; export it with 'cgar export --graph ${kind}' and pass it as { ${kind}: ... }`,
   );
 
-function toResult(s: SampleStep): SolveResult {
+function toResult(s: Omit<SampleStep, 'held'>): SolveResult {
   return {
     grid: digitsToString(s.digits),
     digits: s.digits,
@@ -114,7 +114,7 @@ export class Solver {
     this.checkLive('trace');
     if (!this.step) throw missingModel('step', 'trace');
     const tokens = encodePuzzle('trace', puzzle);
-    for await (const [s] of hostSteps(this.step, tokens)) {
+    for await (const [s] of hostSteps(driverLoop(this.step), tokens)) {
       const { step, qHalt, digits, haltedBy } = s!;
       yield { step, grid: digitsToString(digits), digits, qHalt, ...(haltedBy ? { haltedBy } : {}) };
     }
@@ -133,7 +133,7 @@ export class Solver {
 
   private async hostFinals(tokens: BigInt64Array, base: number): Promise<SampleStep[]> {
     const finals: SampleStep[] = new Array(tokens.length / CELLS);
-    for await (const report of hostSteps(this.step!, tokens, base))
+    for await (const report of hostSteps(driverLoop(this.step!), tokens, base))
       for (const s of report) finals[s.index] = s;
     return finals;
   }

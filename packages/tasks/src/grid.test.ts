@@ -5,6 +5,7 @@ import {
   encodePuzzle,
   encodeSolution,
   formatGrid,
+  gradeAnswer,
   gridToString,
   isValidSolution,
   parseGrid,
@@ -86,5 +87,18 @@ describe('isValidSolution', () => {
       ),
     ).toBe(false);
     expect(isValidSolution(p, p)).toBe(false);
+  });
+});
+
+describe('gradeAnswer', () => {
+  it('counts the cells that match the solution; blanks are never right', () => {
+    const s = parseGrid(INKALA_SOLUTION);
+    expect(gradeAnswer(s, s)).toEqual({ exact: true, cellsRight: 81 });
+    const puzzle = parseGrid(INKALA);
+    expect(gradeAnswer(puzzle, s)).toEqual({ exact: false, cellsRight: countGivens(puzzle) });
+    const swapped = s.slice();
+    [swapped[0], swapped[1]] = [swapped[1] as number, swapped[0] as number];
+    expect(gradeAnswer(swapped, s)).toEqual({ exact: false, cellsRight: 79 });
+    expect(gradeAnswer(new Uint8Array(81), s)).toEqual({ exact: false, cellsRight: 0 });
   });
 });

@@ -190,6 +190,29 @@ export function isValidSolution(puzzle: ArrayLike<number>, solution: ArrayLike<n
   return true;
 }
 
+/** How an answer compares with the known solution. */
+export interface AnswerGrade {
+  /** Every cell right. */
+  readonly exact: boolean;
+  /** How many of the 81 cells are right. */
+  readonly cellsRight: number;
+}
+
+/**
+ * Grades an answer against the solution, cell by cell: the one grading of a model's answer
+ * (exact accuracy and cell accuracy) used by the trainer's evaluation and the runtime's benches.
+ * `answer` holds digits, 0 where the model predicts no digit (never right); `solution` holds 1..9.
+ * Not checked: it runs on every answer of every step.
+ *
+ * @example
+ * gradeAnswer(solution, solution); // { exact: true, cellsRight: 81 }
+ */
+export function gradeAnswer(answer: ArrayLike<number>, solution: ArrayLike<number>): AnswerGrade {
+  let cellsRight = 0;
+  for (let i = 0; i < CELLS; i++) if (answer[i] === solution[i]) cellsRight++;
+  return { exact: cellsRight === CELLS, cellsRight };
+}
+
 /**
  * The first clash among a puzzle's givens (the same digit twice in a row, column or box), or
  * `undefined`. Cheap: it does not search, so a puzzle without a clash may still have no solution.

@@ -6,7 +6,7 @@ export type { SudokuTransform } from './augment.js';
 export { applyTransform, augmentSudoku, randomTransform } from './augment.js';
 export type { GeneratedPuzzle, GenerateOptions, PuzzleOptions } from './generator.js';
 export { generate, generatePuzzle } from './generator.js';
-export type { SudokuExample } from './grid.js';
+export type { AnswerGrade, SudokuExample } from './grid.js';
 export {
   BLANK_ID,
   CELLS,
@@ -16,6 +16,7 @@ export {
   encodeSolution,
   formatGrid,
   givensConflict,
+  gradeAnswer,
   gridToString,
   isValidSolution,
   PAD_ID,

@@ -1,6 +1,7 @@
-import { buildStepGraph, seqLen, type TrmConfig, type TrmParams } from '@cgar/export';
-import { GraphSession, type HostTensor, hostTensor, type OrtModule } from '@cgar/graph';
-import { encodePuzzle, encodeSolution, isValidSolution, type SudokuExample } from '@cgar/tasks';
+import { buildStepGraph, initialCarryData, seqLen, type TrmConfig, type TrmParams } from '@cgar/export';
+import { GraphSession, hostTensor, type OrtModule } from '@cgar/graph';
+import { type HostLoop, hostSteps } from '@cgar/runtime';
+import { encodePuzzle, encodeSolution, gradeAnswer, type SudokuExample } from '@cgar/tasks';
 import { applyHaltingRule, type HaltingTrace, haltingStep, STANDARD_RULES } from './halting.js';
 import { rocAuc, type StepIndexFigures, StepIndexStats } from './stats.js';
 
@@ -57,56 +58,66 @@ export async function evaluate<O extends EvalOptions = EvalOptions>(
   const feedsParams = Object.fromEntries(
     session.inputs.filter((s) => params.has(s.name)).map((s) => [s.name, params.get(s.name)!]),
   );
-  const { cells, vocab, nSup, hidden: D } = cfg;
+  const { cells, nSup, hidden: D } = cfg;
   const S = seqLen(cfg);
+  const carry = initialCarryData(params);
+  // NOTE: the runtime's host loop, with no rule (every puzzle runs all `nSup` steps) and the
+  // verifier at every step; every halting rule is then applied to the traces.
+  const loop: HostLoop = {
+    run: async (tokens, y, z, rows) => {
+      const out = await session.run({
+        ...feedsParams,
+        tokens: hostTensor('int64', [rows, cells], tokens),
+        y: hostTensor('float32', [rows, S, D], y),
+        z: hostTensor('float32', [rows, S, D], z),
+      });
+      return {
+        logits: out.logits!.data as Float32Array,
+        qHalt: out.q_halt!.data as Float32Array,
+        y: out.y_next!.data as Float32Array,
+        z: out.z_next!.data as Float32Array,
+      };
+    },
+    maxSteps: nSup,
+    rule: {},
+    seq: S,
+    hidden: D,
+    hInit: carry.y,
+    lInit: carry.z,
+    verifyAll: true,
+  };
   const batch = options.batchSize ?? 128;
   let cell = 0;
   const traces: HaltingTrace[] = [];
   const perStep = new StepIndexStats(nSup);
   for (let start = 0; start < examples.length; start += batch) {
     const chunk = examples.slice(start, start + batch);
-    const B = chunk.length;
-    const tokens = new BigInt64Array(B * cells);
-    const labels = new Int32Array(B * cells);
+    const tokens = new BigInt64Array(chunk.length * cells);
     chunk.forEach((ex, b) => {
       encodePuzzle(ex.puzzle).forEach((v, c) => {
         tokens[b * cells + c] = BigInt(v);
       });
-      labels.set(encodeSolution(ex.solution), b * cells);
+      // NOTE: checks the solution before any step runs (a blank or a bad digit throws).
+      encodeSolution(ex.solution);
     });
-    let y = tile(params.get('inner.H_init')!.data, B * S);
-    let z = tile(params.get('inner.L_init')!.data, B * S);
-    let lastCellsRight = 0;
-    const chunkTraces = Array.from({ length: B }, () => ({
+    const chunkTraces = chunk.map(() => ({
       qHalt: new Float32Array(nSup),
       correct: new Uint8Array(nSup),
       changed: new Uint8Array(nSup),
       valid: new Uint8Array(nSup),
     }));
-    let previous: Uint8Array | undefined;
-    for (let s = 1; s <= nSup; s++) {
-      const out = await session.run({
-        ...feedsParams,
-        tokens: hostTensor('int64', [B, cells], tokens),
-        y: hostTensor('float32', [B, S, D], y),
-        z: hostTensor('float32', [B, S, D], z),
-      });
-      y = out.y_next!.data as Float32Array;
-      z = out.z_next!.data as Float32Array;
-      const q = out.q_halt!.data as Float32Array;
-      const graded = grade(out.logits!, labels, B, cells, vocab);
-      chunkTraces.forEach((t, b) => {
-        const digits = graded.digits.subarray(b * cells, (b + 1) * cells);
-        t.qHalt[s - 1] = q[b]!;
-        t.correct[s - 1] = graded.right[b]!;
-        t.changed[s - 1] = Number(!previous || !sameCells(previous, graded.digits, b * cells, cells));
-        t.valid[s - 1] = Number(isValidSolution(chunk[b]!.puzzle, digits));
-        perStep.add(s, q[b]!, graded.right[b]!);
-      });
-      previous = graded.digits;
-      lastCellsRight = graded.cellsRight;
+    for await (const report of hostSteps(loop, tokens)) {
+      for (const { index, step, qHalt, digits, held, valid } of report) {
+        const t = chunkTraces[index]!;
+        const grade = gradeAnswer(digits, chunk[index]!.solution);
+        t.qHalt[step - 1] = qHalt;
+        t.correct[step - 1] = Number(grade.exact);
+        t.changed[step - 1] = Number(held === 1);
+        t.valid[step - 1] = Number(valid);
+        perStep.add(step, qHalt, Number(grade.exact));
+        if (step === nSup) cell += grade.cellsRight;
+      }
     }
-    cell += lastCellsRight;
     traces.push(...chunkTraces);
   }
   await session.release();
@@ -132,40 +143,4 @@ export async function evaluate<O extends EvalOptions = EvalOptions>(
     rules,
     ...(options.traces ? { traces } : {}),
   } as EvalResult<O>;
-}
-
-function tile(v: Float32Array, times: number): Float32Array {
-  const out = new Float32Array(v.length * times);
-  for (let i = 0; i < times; i++) out.set(v, i * v.length);
-  return out;
-}
-
-function sameCells(a: Uint8Array, b: Uint8Array, offset: number, length: number): boolean {
-  for (let i = offset; i < offset + length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/**
- * Argmax per cell against the labels: which samples are exactly right, how many cells are, and
- * the predicted digits (token id - 1; 0 where the model predicts padding or blank).
- */
-function grade(logits: HostTensor, labels: Int32Array, B: number, cells: number, vocab: number) {
-  const data = logits.data as Float32Array;
-  const right = new Uint8Array(B);
-  const digits = new Uint8Array(B * cells);
-  let cellsRight = 0;
-  for (let b = 0; b < B; b++) {
-    let all = 1;
-    for (let c = 0; c < cells; c++) {
-      const base = (b * cells + c) * vocab;
-      let best = 0;
-      for (let k = 1; k < vocab; k++) if (data[base + k]! > data[base + best]!) best = k;
-      digits[b * cells + c] = Math.max(0, best - 1);
-      const ok = best === labels[b * cells + c] ? 1 : 0;
-      cellsRight += ok;
-      all &= ok;
-    }
-    right[b] = all;
-  }
-  return { right, cellsRight, digits };
 }

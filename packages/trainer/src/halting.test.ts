@@ -1,10 +1,11 @@
-import { getPreset, initParams } from '@cgar/export';
+import { buildStepGraph, getPreset, initParams } from '@cgar/export';
 import { hostTensor } from '@cgar/graph';
-import { generate } from '@cgar/tasks';
+import { create } from '@cgar/runtime/node';
+import { generate, gradeAnswer } from '@cgar/tasks';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from './evaluate.js';
-import { calibrateHalting, type HaltingTrace, haltingAt } from './halting.js';
+import { calibrateHalting, type HaltingTrace, haltingAt, haltingStep, STANDARD_RULES } from './halting.js';
 
 const trace = (qHalt: number[], correct: number[]): HaltingTrace => ({ qHalt, correct });
 
@@ -93,5 +94,36 @@ describe('evaluate with traces', () => {
     expect(qs.size).toBeGreaterThan(20);
     const plain = await evaluate(ort, cfg, params, examples);
     expect('traces' in plain).toBe(false);
+  });
+});
+
+describe('evaluate and the runtime', () => {
+  it('every standard rule stops each puzzle where the runtime solver in host mode does', async () => {
+    const cfg = { ...getPreset('cpu-tiny'), hidden: 16, n: 2, T: 1, nSup: 5 };
+    const params = initParams(cfg, 9);
+    const w = params.get('inner.q_head.weight')!;
+    for (let i = 0; i < w.data.length; i++) w.data[i] = Math.sin(i * 12.9898) * 2;
+    params.get('inner.q_head.bias')!.data.fill(0);
+    // NOTE: a zero lm_head keeps every answer the same, so `stable` halts early; q_halt still varies.
+    params.get('inner.lm_head.weight')!.data.fill(0);
+    const examples = generate({ seed: 2, count: 24, minGivens: 30, maxGivens: 60 });
+    const m = await evaluate(ort, cfg, params, examples, { batchSize: 10, traces: true });
+    const step = buildStepGraph(cfg, params).bytes;
+    const seen = new Set<string>();
+    for (const [name, rule] of Object.entries(STANDARD_RULES)) {
+      const solver = await create({ step }, { mode: 'host', halting: rule });
+      const rs = await solver.solve(examples.map((e) => e.puzzle));
+      await solver.release();
+      const steps = m.traces.map((t) => haltingStep(t, cfg.nSup, rule) + 1);
+      expect(
+        rs.map((r) => r.steps),
+        name,
+      ).toEqual(steps);
+      seen.add(steps.join());
+      const right = rs.map((r, i) => Number(gradeAnswer(r.digits, examples[i]!.solution).exact));
+      expect(right, name).toEqual(m.traces.map((t, i) => t.correct[steps[i]! - 1]));
+    }
+    // NOTE: the rules stop the puzzles at different steps, so the comparison is not trivial.
+    expect(seen.size).toBeGreaterThan(2);
   });
 });

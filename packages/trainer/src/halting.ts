@@ -1,3 +1,5 @@
+import { type HostRule, shouldHalt } from '@cgar/runtime';
+
 /** One puzzle's halting logit and exactness after each supervision step (index 0 = step 1). */
 export interface HaltingTrace {
   readonly qHalt: ArrayLike<number>;
@@ -35,12 +37,16 @@ export const STANDARD_RULES: Readonly<Record<string, HaltingRuleSpec>> = {
 
 /** The step (0-based) at which `rule` halts a trace of `steps` steps. */
 export function haltingStep(t: HaltingTrace, steps: number, rule: HaltingRuleSpec): number {
-  let run = 0;
+  // NOTE: the runtime's `shouldHalt` reads `stable` 0 as off; here any `stable` <= 1 halts at once.
+  const host: HostRule = {
+    threshold: rule.threshold,
+    stable: rule.stable === undefined ? undefined : Math.max(1, rule.stable),
+    verified: Boolean(rule.verified),
+  };
+  let held = 0;
   for (let s = 0; s < steps - 1; s++) {
-    run = s > 0 && t.changed && !t.changed[s] ? run + 1 : 1;
-    if (rule.threshold !== undefined && t.qHalt[s]! > rule.threshold) return s;
-    if (rule.stable !== undefined && run >= rule.stable) return s;
-    if (rule.verified && t.valid?.[s]) return s;
+    held = s > 0 && t.changed && !t.changed[s] ? held + 1 : 1;
+    if (shouldHalt(host, { qHalt: t.qHalt[s]!, held, valid: () => Boolean(t.valid?.[s]) })) return s;
   }
   return steps - 1;
 }
