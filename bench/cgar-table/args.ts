@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { Problems } from '@cgar/common';
 import { getPreset, isPresetName, PRESET_NAMES, type TrmConfig } from '@cgar/export';
 
 export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
@@ -22,7 +23,9 @@ export function parseFlags(
 
 /**
  * Reads command-line flags into checked values, collecting every problem so a command line with
- * three mistakes reports three; `done()` throws them together as one RangeError.
+ * three mistakes reports three; `done()` throws them together by the one error rule of
+ * `@cgar/common`'s `Problems` (a flag's text is always a string, so each is a value out of range:
+ * a RangeError).
  *
  * @example
  * const f = new Flags('run.ts', values);
@@ -30,7 +33,7 @@ export function parseFlags(
  * f.done();
  */
 export class Flags {
-  private readonly problems: string[] = [];
+  private readonly problems = new Problems();
 
   constructor(
     private readonly where: string,
@@ -48,7 +51,7 @@ export class Flags {
     if (t === undefined) return fallback;
     const v = Number(t);
     if (t.trim() === '' || !Number.isSafeInteger(v) || v < min) {
-      this.problems.push(`--${name} must be an integer >= ${min}, got '${t}'`);
+      this.problems.range(`--${name} must be an integer >= ${min}, got '${t}'`);
       return fallback;
     }
     return v;
@@ -60,7 +63,7 @@ export class Flags {
     if (t === undefined) return fallback;
     const v = Number(t);
     if (t.trim() === '' || !(v > 0 && Number.isFinite(v))) {
-      this.problems.push(`--${name} must be a positive number, got '${t}'`);
+      this.problems.range(`--${name} must be a positive number, got '${t}'`);
       return fallback;
     }
     return v;
@@ -70,7 +73,7 @@ export class Flags {
     const t = this.text(name);
     if (t === undefined) return fallback;
     if ((choices as readonly string[]).includes(t)) return t as T;
-    this.problems.push(`--${name} must be one of ${choices.join(', ')}, got '${t}'`);
+    this.problems.range(`--${name} must be one of ${choices.join(', ')}, got '${t}'`);
     return fallback;
   }
 
@@ -81,7 +84,7 @@ export class Flags {
     const items = t.split(',').map((s) => s.trim());
     const bad = items.filter((s) => !(choices as readonly string[]).includes(s));
     if (bad.length || !items.length) {
-      this.problems.push(`--${name} takes a comma-separated list of ${choices.join(', ')}; got '${t}'`);
+      this.problems.range(`--${name} takes a comma-separated list of ${choices.join(', ')}; got '${t}'`);
       return [...fallback];
     }
     return [...new Set(items)] as T[];
@@ -90,7 +93,7 @@ export class Flags {
   preset(name: string, fallback: string): { name: string; config: TrmConfig } {
     const t = this.text(name) ?? fallback;
     if (!isPresetName(t)) {
-      this.problems.push(`--${name} must be one of ${PRESET_NAMES.join(', ')}, got '${t}'`);
+      this.problems.range(`--${name} must be one of ${PRESET_NAMES.join(', ')}, got '${t}'`);
       return { name: fallback, config: getPreset(fallback) };
     }
     return { name: t, config: getPreset(t) };
@@ -98,12 +101,11 @@ export class Flags {
 
   /** Adds a problem found by the caller (for example between two flags). */
   problem(message: string): void {
-    this.problems.push(message);
+    this.problems.range(message);
   }
 
   done(): void {
-    if (this.problems.length)
-      throw new RangeError(`${this.where}: ${this.problems.join('; ')} (run with --help for the flags)`);
+    this.problems.throwIfAny(this.where, 'run with --help for the flags');
   }
 }
 

@@ -57,7 +57,11 @@ export function defineCommand<O extends OptionSpecs>(cmd: Command<O>): Command<O
   return cmd;
 }
 
-/** A mistake in how the command was called: printed with a pointer to help, exit code 2. */
+/**
+ * A mistake in how the command was called: printed with a pointer to help, exit code 2. Flags stay
+ * out of the `TypeError`/`RangeError` rule of `@cgar/common`'s `Problems` on purpose: what a caller
+ * of `cgar` sees is the exit code, and `main` tells usage mistakes from failures by this class.
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
 }

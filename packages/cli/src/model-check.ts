@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { type ProblemKind, Problems } from '@cgar/common';
 import { validateConfig } from '@cgar/export';
 import { readModelMetadata, scanModel } from '@cgar/graph';
 
@@ -11,20 +12,27 @@ const MAX_MODEL_BYTES = 2 ** 31;
  * initial states of the config's width, outputs of the shapes the solver reads, and finite weights.
  *
  * Returns the model's config (undefined for a file that is not a runtime graph: the runtime names that case).
+ * Problems follow the one rule of `@cgar/common`'s `Problems`: a file that is not a model, a missing or
+ * misshapen output, is a TypeError (as the runtime throws); sizes and weight values out of range a
+ * RangeError (also when mixed with the former); an unreadable file a plain Error.
  *
  * @example
- * checkModelFile('model.onnx'); // throws an Error naming the file and every problem
+ * checkModelFile('model.onnx'); // throws naming the file and every problem
  */
 export function checkModelFile(path: string): ReturnType<typeof validateConfig> | undefined {
-  const failure = (problems: string[]) =>
-    new Error(`${path}: ${problems.join('; ')}; export it again with 'cgar export'`);
+  const hint = "export it again with 'cgar export'";
+  const failure = (kind: ProblemKind, message: string) => {
+    const one = new Problems();
+    one.add(kind, message);
+    return one.error(path, hint)!;
+  };
   let size: number;
   try {
     size = statSync(path).size;
   } catch (e) {
     throw new Error(`cannot read ${path}: ${(e as Error).message}`);
   }
-  if (size > MAX_MODEL_BYTES) throw failure([`it is ${size} bytes, more than any cgar model`]);
+  if (size > MAX_MODEL_BYTES) throw failure('range', `it is ${size} bytes, more than any cgar model`);
   const bytes = new Uint8Array(readFileSync(path));
   let meta: Record<string, string>;
   let scan: ReturnType<typeof scanModel>;
@@ -32,7 +40,7 @@ export function checkModelFile(path: string): ReturnType<typeof validateConfig> 
     meta = readModelMetadata(bytes);
     scan = scanModel(bytes);
   } catch (e) {
-    throw failure([(e as Error).message.replace(/^\w+: /, '')]);
+    throw failure('type', (e as Error).message.replace(/^\w+: /, ''));
   }
   const kind = meta['cgar.graph'];
   if (kind !== 'halting' && kind !== 'step') return undefined; // NOTE: the runtime names this case itself.
@@ -40,31 +48,34 @@ export function checkModelFile(path: string): ReturnType<typeof validateConfig> 
   try {
     config = validateConfig(JSON.parse(meta['cgar.config'] ?? 'null'));
   } catch (e) {
-    throw failure([`its cgar.config is not a valid config (${(e as Error).message.replace(/\n\s*/g, ' ')})`]);
+    throw failure(
+      e instanceof RangeError ? 'range' : 'type',
+      `its cgar.config is not a valid config (${(e as Error).message.replace(/\n\s*/g, ' ')})`,
+    );
   }
-  const problems: string[] = [];
+  const problems = new Problems();
   for (const key of ['cgar.h_init', 'cgar.l_init']) {
     const text = meta[key];
     if (text === undefined) continue;
     // NOTE: bounded before parsing: each value takes at most ~25 characters of JSON.
     const values = text.length <= 32 * config.hidden + 2 ? safeJson(text) : undefined;
     if (!Array.isArray(values) || values.length !== config.hidden || !values.every(Number.isFinite))
-      problems.push(`${key} is not ${config.hidden} finite numbers (the config's hidden size)`);
+      problems.range(`${key} is not ${config.hidden} finite numbers (the config's hidden size)`);
   }
   const want: Record<string, (number | string)[]> =
     kind === 'halting' ? { predictions: ['B', config.cells] } : { logits: ['B', config.cells, config.vocab] };
   for (const [name, dims] of Object.entries(want)) {
     const out = scan.outputs.find((o) => o.name === name);
-    if (!out) problems.push(`it has no '${name}' output`);
+    if (!out) problems.type(`it has no '${name}' output`);
     else if (
       out.dims.length !== dims.length ||
       dims.some((d, i) => typeof d === 'number' && typeof out.dims[i] === 'number' && out.dims[i] !== d)
     )
-      problems.push(`its '${name}' output is [${out.dims.join(', ')}], expected [${dims.join(', ')}]`);
+      problems.type(`its '${name}' output is [${out.dims.join(', ')}], expected [${dims.join(', ')}]`);
   }
   if (scan.nonFinite.length)
-    problems.push(`weights hold NaN or infinite values (${scan.nonFinite.slice(0, 5).join(', ')})`);
-  if (problems.length) throw failure(problems);
+    problems.range(`weights hold NaN or infinite values (${scan.nonFinite.slice(0, 5).join(', ')})`);
+  problems.throwIfAny(path, hint);
   return config;
 }
 

@@ -133,6 +133,7 @@ describe('importOfficialWeights', () => {
   it('rejects integer tensors and a bad source', async () => {
     const ints = new Map<string, HostTensor>([['inner.H_init', hostTensor('int32', [1], new Int32Array(1))]]);
     expect(() => exportOfficialWeights(ints)).toThrow(/'inner.H_init' is int32, expected a float type/);
+    expect(() => exportOfficialWeights(ints)).toThrow(TypeError);
     await expect(importOfficialWeights(42 as unknown as string, cfg)).rejects.toThrow(TypeError);
   });
 });

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { Problems } from '@cgar/common';
 import { type HostTensor, hostTensor } from '@cgar/graph';
 import { CheckpointError } from './checkpoint.js';
 import type { TrmConfig } from './config.js';
@@ -105,12 +106,12 @@ export function exportOfficialWeights(
   opts: { prefix?: string; metadata?: Record<string, string> } = {},
 ): Uint8Array {
   const out = new Map<string, HostTensor>();
-  const bad: string[] = [];
+  const bad = new Problems();
   for (const [name, t] of params) {
     const data = toFloat32(t);
-    if (data === undefined) bad.push(`'${name}' is ${t.dtype}, expected a float type`);
+    if (data === undefined) bad.type(`'${name}' is ${t.dtype}, expected a float type`);
     else out.set(`${opts.prefix ?? ''}${name}`, hostTensor('float32', t.dims, data));
   }
-  if (bad.length > 0) throw new TypeError(`exportOfficialWeights: ${bad.join('; ')}`);
+  bad.throwIfAny('exportOfficialWeights');
   return encodeSafetensors(out, { format: 'pt', ...opts.metadata });
 }

@@ -99,8 +99,9 @@ describe('GraphSession checks feeds before running', () => {
   const t = (dims: number[]) =>
     hostTensor('float32', dims, new Float32Array(dims.reduce((a, b) => a * b, 1)));
 
-  it('a missing feed is an Error naming it and its signature', async () => {
+  it('a missing feed is a TypeError naming it and its signature', async () => {
     const s = await GraphSession.create(ort, model);
+    await expect(s.run({ x: t([2, 3]) })).rejects.toThrow(TypeError);
     await expect(s.run({ x: t([2, 3]) })).rejects.toThrow(/missing feed 'y' \(float32 \[B, 3\]\)/);
   });
   it('a wrong dtype is a TypeError', async () => {
@@ -116,10 +117,13 @@ describe('GraphSession checks feeds before running', () => {
       /feed 'y' has shape \[5, 3\], expected \[B, 3\]/,
     );
   });
-  it('reports every problem at once', async () => {
+  it('reports every problem at once, a RangeError when wrong kinds and names out of range mix', async () => {
     const s = await GraphSession.create(ort, model);
+    await expect(s.run({ z: t([1]) })).rejects.toThrow(RangeError);
     await expect(s.run({ z: t([1]) })).rejects.toThrow(
-      /missing feed 'x'.*missing feed 'y'.*unknown feed 'z'/,
+      /^GraphSession\.run: 3 problems:\n.*missing feed 'x'.*missing feed 'y'.*unknown feed 'z'/s,
     );
+    await expect(s.run({})).rejects.toThrow(TypeError);
+    await expect(s.run({ x: t([2, 3]), y: t([2, 3]) }, ['nope'])).rejects.toThrow(RangeError);
   });
 });

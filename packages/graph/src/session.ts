@@ -1,4 +1,4 @@
-import type { OrtModule, OrtSession, OrtTensor } from '@cgar/common';
+import { type OrtModule, type OrtSession, type OrtTensor, Problems } from '@cgar/common';
 import { type DType, type HostTensor, sizeOf } from './dtype.js';
 import type { BuiltModel, Signature } from './serialize.js';
 import { dimCoef, dimSymbols, formatShape } from './shape.js';
@@ -67,20 +67,22 @@ export class GraphSession {
     await this.session.release?.();
   }
 
-  /** Collects every problem with `feeds`, then throws once. */
+  /**
+   * Collects every problem with `feeds`, then throws once by the one error rule of `@cgar/common`'s
+   * `Problems`: a missing feed or a wrong dtype is a wrong kind (TypeError when every problem is),
+   * a wrong shape or an unknown feed or fetch name is out of range (RangeError).
+   */
   private check(feeds: Readonly<Record<string, HostTensor>>, fetches?: readonly string[]): void {
-    const problems: string[] = [];
-    let kind: 'type' | 'range' | 'state' = 'state';
+    const problems = new Problems();
     const bound = new Map<string, number>();
     for (const sig of this.inputs) {
       const t = feeds[sig.name];
       if (!t) {
-        problems.push(`missing feed '${sig.name}' (${sig.dtype} ${formatShape(sig.shape)})`);
+        problems.type(`missing feed '${sig.name}' (${sig.dtype} ${formatShape(sig.shape)})`);
         continue;
       }
       if (t.dtype !== sig.dtype) {
-        problems.push(`feed '${sig.name}' has dtype ${t.dtype}, expected ${sig.dtype}`);
-        kind = 'type';
+        problems.type(`feed '${sig.name}' has dtype ${t.dtype}, expected ${sig.dtype}`);
         continue;
       }
       const shapeOk =
@@ -96,20 +98,18 @@ export class GraphSession {
           return prev === undefined || prev === value;
         });
       if (!shapeOk || sizeOf(t.dims) !== t.data.length) {
-        problems.push(
+        problems.range(
           `feed '${sig.name}' has shape ${formatShape(t.dims)}, expected ${formatShape(sig.shape)}`,
         );
-        if (kind !== 'type') kind = 'range';
       }
     }
     const known = new Set(this.inputs.map((s) => s.name));
     for (const name of Object.keys(feeds)) {
-      if (!known.has(name)) problems.push(`unknown feed '${name}'; the model takes ${[...known].join(', ')}`);
+      if (!known.has(name))
+        problems.range(`unknown feed '${name}'; the model takes ${[...known].join(', ')}`);
     }
     const outs = new Set(this.outputs.map((s) => s.name));
-    for (const f of fetches ?? []) if (!outs.has(f)) problems.push(`unknown fetch '${f}'`);
-    if (problems.length === 0) return;
-    const msg = `GraphSession.run: ${problems.join('; ')}`;
-    throw kind === 'type' ? new TypeError(msg) : kind === 'range' ? new RangeError(msg) : new Error(msg);
+    for (const f of fetches ?? []) if (!outs.has(f)) problems.range(`unknown fetch '${f}'`);
+    problems.throwIfAny('GraphSession.run');
   }
 }

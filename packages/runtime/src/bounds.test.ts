@@ -39,6 +39,19 @@ describe('untrusted models are bounded before they cost anything', () => {
     await expect(create(wrongShapeStep({ ...cfg, nSup: 1e9 }))).rejects.toThrow(/'nSup'/);
   });
 
+  it('throws by the one error rule: missing fields a TypeError, sizes out of range a RangeError', async () => {
+    await expect(create(wrongShapeStep({ ...cfg, hidden: 300_000_000 }))).rejects.toThrow(RangeError);
+    const { nSup: _, ...noNSup } = cfg;
+    const missing = create(wrongShapeStep(noNSup));
+    await expect(missing).rejects.toThrow(TypeError);
+    await expect(missing).rejects.toThrow("create: the model: config field 'nSup' is missing");
+    const both = create(wrongShapeStep({ ...noNSup, cells: 4 }));
+    await expect(both).rejects.toThrow(RangeError);
+    await expect(both).rejects.toThrow(/2 problems:.*'nSup' is missing.*it has 4 cells/s);
+    const { cells: __, ...noCells } = cfg;
+    await expect(create(wrongShapeStep(noCells))).rejects.toThrow(TypeError);
+  });
+
   it('refuses initial-state metadata longer than the width needs, before parsing it', async () => {
     const long = `[${'0,'.repeat(50 * D)}0]`;
     await expect(create(wrongShapeStep(cfg, long))).rejects.toThrow(/cgar.h_init holds/);

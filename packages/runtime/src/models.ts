@@ -1,3 +1,4 @@
+import { Problems } from '@cgar/common';
 import { readModelMetadata } from '@cgar/graph';
 import { CELLS, VOCAB } from './puzzles.js';
 import type { ModelInput, ModelSource, OrtSession, OrtTensor, Platform, SolverOptions } from './types.js';
@@ -82,30 +83,34 @@ function readModel(name: string, bytes: Uint8Array): LoadedModel {
       `create: ${name} has no readable cgar.config metadata; export it again with 'cgar export'`,
     );
   }
-  const problems: string[] = [];
+  // NOTE: one error rule (`Problems`): a missing field is a wrong kind of model (TypeError), a value
+  // out of what the runtime serves is a RangeError; both kinds at once give a RangeError.
+  const problems = new Problems();
   for (const f of ['hidden', 'prefix', 'cells', 'vocab', 'nSup'] as const) {
     const v = config[f];
-    if (!Number.isInteger(v)) problems.push(`config field '${f}' is missing`);
+    if (!Number.isInteger(v)) problems.type(`config field '${f}' is missing`);
     else if (v < 1 || v > LIMITS[f])
-      problems.push(
+      problems.range(
         `config field '${f}' is ${v}; a runtime model has 1..${LIMITS[f]} (the file is corrupt or not a TRM)`,
       );
   }
   // NOTE: bounded before JSON.parse: a tiny file must not make the runtime parse and allocate gigabytes.
   for (const key of ['cgar.h_init', 'cgar.l_init'])
     if ((meta[key]?.length ?? 0) > 32 * Math.min(config.hidden, LIMITS.hidden) + 2)
-      problems.push(`${key} holds ${meta[key]!.length} characters, more than ${config.hidden} numbers need`);
-  if (config.cells !== CELLS || config.vocab !== VOCAB) {
-    problems.push(
+      problems.range(`${key} holds ${meta[key]!.length} characters, more than ${config.hidden} numbers need`);
+  // NOTE: a missing cells or vocab is reported above, as a missing field only.
+  const off = (v: unknown, want: number) => Number.isInteger(v) && v !== want;
+  if (off(config.cells, CELLS) || off(config.vocab, VOCAB)) {
+    problems.range(
       `it has ${config.cells} cells and vocab ${config.vocab}; the runtime serves 9x9 Sudoku models (81 cells, vocab 11)`,
     );
   }
   if (kind === 'step' && (meta['cgar.h_init'] === undefined || meta['cgar.l_init'] === undefined)) {
-    problems.push(
+    problems.type(
       'the step graph has no cgar.h_init/cgar.l_init metadata (export it with @cgar/export >= 0.1)',
     );
   }
-  if (problems.length > 0) throw new TypeError(`create: ${name}: ${problems.join('; ')}`);
+  problems.throwIfAny(`create: ${name}`);
   return { kind, bytes, config, meta };
 }
 
@@ -129,14 +134,14 @@ export async function loadModels(
     );
   }
   const out: Partial<Record<GraphKind, LoadedModel>> = {};
-  const bad: string[] = [];
+  const bad = new Problems();
   for (const kind of ['halting', 'step'] as const) {
     const source = pair[kind];
     if (source === undefined) continue;
-    if (!isSource(source)) bad.push(`model.${kind} must be bytes, a path or a URL`);
+    if (!isSource(source)) bad.type(`model.${kind} must be bytes, a path or a URL`);
     else out[kind] = readModel(`model.${kind}`, await bytesOf(platform, source));
   }
-  if (bad.length > 0) throw new TypeError(`create: ${bad.join('; ')}`);
+  bad.throwIfAny('create');
   for (const kind of ['halting', 'step'] as const) {
     const m = out[kind];
     if (m && m.kind !== kind)

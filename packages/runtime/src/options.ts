@@ -1,3 +1,4 @@
+import { Problems } from '@cgar/common';
 import type { HaltingFunction, HaltingRule, Mode, SolverOptions } from './types.js';
 
 const MODES: readonly Mode[] = ['graph', 'host'];
@@ -8,8 +9,9 @@ export type Rule =
   | { readonly fn: HaltingFunction };
 
 /**
- * Checks the kinds and ranges of the options, collecting every problem, then throws once
- * (`TypeError` if any has the wrong kind, else `RangeError`).
+ * Checks the kinds and ranges of the options, collecting every problem, then throws once by the one
+ * error rule of `@cgar/common`'s `Problems` (`TypeError` when every problem is a wrong kind, else
+ * `RangeError`).
  */
 export function checkOptions(options: unknown): SolverOptions {
   if (options === undefined) return {};
@@ -19,16 +21,15 @@ export function checkOptions(options: unknown): SolverOptions {
     );
   }
   const o = options as Record<string, unknown>;
-  const types: string[] = [];
-  const ranges: string[] = [];
+  const problems = new Problems();
   const posInt = (name: string) => {
     const v = o[name];
     if (v === undefined) return;
-    if (typeof v !== 'number') types.push(`'${name}' must be a number, got ${typeof v}`);
-    else if (!Number.isInteger(v) || v < 1) ranges.push(`'${name}' must be an integer >= 1, got ${v}`);
+    if (typeof v !== 'number') problems.type(`'${name}' must be a number, got ${typeof v}`);
+    else if (!Number.isInteger(v) || v < 1) problems.range(`'${name}' must be an integer >= 1, got ${v}`);
   };
   if (o.mode !== undefined && !MODES.includes(o.mode as Mode)) {
-    ranges.push(`'mode' must be 'graph' or 'host', got ${JSON.stringify(o.mode)}`);
+    problems.range(`'mode' must be 'graph' or 'host', got ${JSON.stringify(o.mode)}`);
   }
   posInt('maxSteps');
   posInt('threads');
@@ -36,37 +37,35 @@ export function checkOptions(options: unknown): SolverOptions {
   const h = o.halting;
   if (h !== undefined && h !== 'fixed' && typeof h !== 'function') {
     if (h === null || typeof h !== 'object') {
-      types.push("'halting' must be { threshold?, stable?, verified? }, 'fixed' or a function");
+      problems.type("'halting' must be { threshold?, stable?, verified? }, 'fixed' or a function");
     } else {
       const { threshold: t, stable: k, verified: v } = h as Record<string, unknown>;
       const unknown = Object.keys(h).filter((key) => !['threshold', 'stable', 'verified'].includes(key));
       if (unknown.length)
-        types.push(
+        problems.type(
           `'halting' must be { threshold?, stable?, verified? }, 'fixed' or a function; unknown key ${unknown.map((u) => `'${u}'`).join(', ')}`,
         );
       else if (t === undefined && k === undefined && v === undefined)
-        ranges.push("'halting' sets no rule; give threshold, stable or verified, or pass 'fixed'");
+        problems.range("'halting' sets no rule; give threshold, stable or verified, or pass 'fixed'");
       if (t !== undefined && typeof t !== 'number')
-        types.push(`'halting.threshold' must be a number, got ${typeof t}`);
-      else if (Number.isNaN(t)) ranges.push("'halting.threshold' is NaN");
+        problems.type(`'halting.threshold' must be a number, got ${typeof t}`);
+      else if (Number.isNaN(t)) problems.range("'halting.threshold' is NaN");
       if (k !== undefined && typeof k !== 'number')
-        types.push(`'halting.stable' must be a number, got ${typeof k}`);
+        problems.type(`'halting.stable' must be a number, got ${typeof k}`);
       else if (k !== undefined && !(Number.isInteger(k) && (k as number) >= 2))
-        ranges.push(`'halting.stable' must be an integer >= 2 (steps with the same answer), got ${k}`);
+        problems.range(`'halting.stable' must be an integer >= 2 (steps with the same answer), got ${k}`);
       if (v !== undefined && typeof v !== 'boolean')
-        types.push(`'halting.verified' must be a boolean, got ${typeof v}`);
+        problems.type(`'halting.verified' must be a boolean, got ${typeof v}`);
     }
   }
   const eps = o.executionProviders;
   if (eps !== undefined && !Array.isArray(eps))
-    types.push("'executionProviders' must be an array such as ['cpu']");
+    problems.type("'executionProviders' must be an array such as ['cpu']");
   if (o.sessionOptions !== undefined && (o.sessionOptions === null || typeof o.sessionOptions !== 'object')) {
-    types.push("'sessionOptions' must be an object");
+    problems.type("'sessionOptions' must be an object");
   }
-  const all = [...types, ...ranges];
-  if (all.length === 0) return o as SolverOptions;
-  const msg = `create: ${all.join('; ')}`;
-  throw types.length > 0 ? new TypeError(msg) : new RangeError(msg);
+  problems.throwIfAny('create');
+  return o as SolverOptions;
 }
 
 /** The rule the drivers apply; `'fixed'` is a threshold no q_halt exceeds and no other part. */

@@ -54,12 +54,31 @@ describe('encodePuzzles', () => {
     expect(() => encodePuzzles('solve', input)).toThrow(message);
   });
 
-  it('reports every bad sample at once, and a TypeError wins over RangeErrors', () => {
+  it('reports every bad sample at once, by the one error rule: wrong kinds mixed with ranges give a RangeError', () => {
     const bad = [WIKI.slice(2), WIKI, { cells: 81 }, WIKI.replace('3', '?')];
-    expect(() => encodePuzzles('solve', bad)).toThrow(TypeError);
+    expect(() => encodePuzzles('solve', bad)).toThrow(RangeError);
     expect(() => encodePuzzles('solve', bad)).toThrow(
-      /puzzle 0 has 79 cells.*puzzle 2 is object.*puzzle 3 has unknown character '\?'/,
+      /^solve: 3 problems:.*puzzle 0 has 79 cells.*puzzle 2 is object.*puzzle 3 has unknown character '\?'/s,
     );
+  });
+
+  it('throws a TypeError only when every bad sample has the wrong kind', () => {
+    const bad = [42, WIKI, null];
+    expect(() => encodePuzzles('solve', bad)).toThrow(TypeError);
+    expect(() => encodePuzzles('solve', bad)).toThrow(/puzzle 0 is number.*puzzle 2 is null/s);
+  });
+
+  it('lists the first 10 bad samples, and the class counts them all', () => {
+    const bad = [...Array.from({ length: 10 }, () => 7), 'x'];
+    let caught: unknown;
+    try {
+      encodePuzzles('solve', bad);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(RangeError);
+    expect((caught as Error).message).toContain('... (11 bad puzzles in all)');
+    expect((caught as Error).message).not.toContain('puzzle 10');
   });
 
   it('names a single puzzle as such', () => {

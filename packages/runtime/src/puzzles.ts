@@ -1,3 +1,4 @@
+import { errorFor, type ProblemKind, Problems } from '@cgar/common';
 import { BLANK_ID, CELLS, isValidSolution, SUDOKU_VOCAB_SIZE } from '@cgar/tasks';
 import type { Puzzle } from './types.js';
 
@@ -14,9 +15,8 @@ export { CELLS, gridToString as digitsToString } from '@cgar/tasks';
 export const VOCAB = SUDOKU_VOCAB_SIZE;
 const BLANK = BigInt(BLANK_ID);
 
-type Kind = 'type' | 'range';
 interface Problem {
-  kind: Kind;
+  kind: Exclude<ProblemKind, 'state'>;
   text: string;
 }
 
@@ -75,7 +75,8 @@ function encodeOne(p: unknown, out: BigInt64Array, at: number): Problem | undefi
 
 /**
  * Checks a batch of puzzles and encodes it as token ids `[B * 81]`. Collects every bad sample,
- * then throws once: a `TypeError` when any sample has the wrong kind, else a `RangeError`.
+ * then throws once by the one error rule of `@cgar/common`'s `Problems`: a `TypeError` when every
+ * bad sample has the wrong kind, else a `RangeError`. The first 10 are listed; the class counts all.
  *
  * @example
  * encodePuzzles('solve', ['53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79']);
@@ -94,10 +95,13 @@ export function encodePuzzles(fn: string, puzzles: unknown): BigInt64Array {
     if (problem) problems.push({ kind: problem.kind, text: `puzzle ${i} ${problem.text}` });
   });
   if (problems.length === 0) return out;
-  const shown = problems.slice(0, 10).map((p) => p.text);
-  if (problems.length > 10) shown.push(`... (${problems.length} bad puzzles in all)`);
-  const msg = `${fn}: ${shown.join('; ')}`;
-  throw problems.some((p) => p.kind === 'type') ? new TypeError(msg) : new RangeError(msg);
+  const shown = new Problems();
+  for (const p of problems.slice(0, 10)) shown.add(p.kind, p.text);
+  const more = problems.length > 10 ? `... (${problems.length} bad puzzles in all)` : '';
+  throw errorFor(
+    problems.map((p) => p.kind),
+    shown.error(fn, more)!.message,
+  );
 }
 
 /** Checks and encodes one puzzle (for `trace`); errors name it `puzzle`. */
@@ -106,7 +110,7 @@ export function encodePuzzle(fn: string, puzzle: Puzzle): BigInt64Array {
     return encodePuzzles(fn, [puzzle]);
   } catch (e) {
     const msg = (e as Error).message.replace(`${fn}: puzzle 0 `, `${fn}: 'puzzle' `);
-    throw e instanceof TypeError ? new TypeError(msg) : new RangeError(msg);
+    throw e instanceof TypeError ? new TypeError(msg) : e instanceof RangeError ? new RangeError(msg) : e;
   }
 }
 

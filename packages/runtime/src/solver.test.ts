@@ -193,7 +193,7 @@ describe('errors', () => {
     await expectError(
       create(both, bad),
       RangeError,
-      /'mode' must be 'graph' or 'host'.*'maxSteps'.*'threads'.*'batchSize'/,
+      /'mode' must be 'graph' or 'host'.*'maxSteps'.*'threads'.*'batchSize'/s,
     );
     await expectError(create(both, { halting: { limit: 2 } } as never), TypeError, "'halting' must be");
     await expectError(create(both, { halting: { threshold: Number.NaN } }), RangeError, 'NaN');

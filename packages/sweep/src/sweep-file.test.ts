@@ -94,8 +94,28 @@ describe('sweep files', () => {
         'bad',
       ),
     ).toThrow(
-      /unknown key 'colour'.*preset must be one of.*unknown configuration "nope".*steps must be an integer >= 1, got 0.*data: unknown key 'hard'.*lr must be a positive number/,
+      /^sweep: 6 problems:\n.*unknown key 'colour'.*preset must be one of.*unknown configuration "nope".*steps must be an integer >= 1, got 0.*data: unknown key 'hard'.*lr must be a positive number/s,
     );
+  });
+
+  it('throws by the one error rule: TypeError when every problem is a wrong kind, else RangeError', () => {
+    const thrown = (raw: unknown): Error => {
+      try {
+        parseSweep(raw, 'bad');
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('parseSweep did not throw');
+    };
+    const types = thrown({ configs: ['cgar'], steps: '20', lr: 'fast', preset: 5 });
+    expect(types).toBeInstanceOf(TypeError);
+    expect(types.message).toMatch(/^sweep: 3 problems:.*preset must be one of.*got 5.*steps.*got "20".*lr/s);
+    const ranges = thrown({ configs: ['cgar'], steps: 0 });
+    expect(ranges).toBeInstanceOf(RangeError);
+    expect(ranges.message).toBe('sweep: steps must be an integer >= 1, got 0');
+    const mixed = thrown({ configs: ['cgar'], steps: '20', lr: -1 });
+    expect(mixed).toBeInstanceOf(RangeError);
+    expect(mixed).not.toBeInstanceOf(TypeError);
   });
 });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import { Problems } from '@cgar/common';
 import { getPreset, isPresetName, PRESET_NAMES } from '@cgar/export';
 import { parse as parseYaml } from 'yaml';
 import { CONFIG_NAMES, type ConfigName, isConfigName } from './configs.js';
@@ -78,8 +79,9 @@ export function readSweepFile(path: string): Sweep {
 }
 
 /**
- * Checks a parsed sweep (the object of a sweep file) and fills in defaults; throws one RangeError
- * naming every problem.
+ * Checks a parsed sweep (the object of a sweep file) and fills in defaults; throws once naming
+ * every problem, by the one error rule of `@cgar/common`'s `Problems`: a TypeError when every problem
+ * is a value of the wrong kind (a string for a number), else a RangeError.
  *
  * @example
  * parseSweep({ preset: 'cpu-tiny', configs: ['baseline', 'cgar'], seeds: 2, steps: 20, data: { train: 64, test: 24 } }, 'tiny');
@@ -88,43 +90,61 @@ export function parseSweep(raw: unknown, defaultName: string, where = 'sweep'): 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new TypeError(`${where}: expected an object with preset, configs, seeds, steps and data`);
   const o = raw as Record<string, unknown>;
-  const problems: string[] = [];
+  const problems = new Problems();
   for (const k of Object.keys(o))
-    if (!KEYS.includes(k)) problems.push(`unknown key '${k}' (known: ${KEYS.join(', ')})`);
+    if (!KEYS.includes(k)) problems.range(`unknown key '${k}' (known: ${KEYS.join(', ')})`);
   const int = (v: unknown, name: string, fallback: number | undefined, min = 1): number => {
     if (v === undefined && fallback !== undefined) return fallback;
     if (typeof v === 'number' && Number.isSafeInteger(v) && v >= min) return v;
-    problems.push(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+    problems.add(
+      typeof v === 'number' ? 'range' : 'type',
+      `${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`,
+    );
     return fallback ?? min;
   };
   const str = (v: unknown, name: string, fallback: string) => {
     if (v === undefined) return fallback;
     if (typeof v === 'string' && /^[A-Za-z0-9._/-]+$/.test(v)) return v;
-    problems.push(`${name} must be a name or path of letters, digits and . _ / -, got ${JSON.stringify(v)}`);
+    problems.add(
+      typeof v === 'string' ? 'range' : 'type',
+      `${name} must be a name or path of letters, digits and . _ / -, got ${JSON.stringify(v)}`,
+    );
     return fallback;
   };
   const name = str(o.name, 'name', defaultName.replace(/[^A-Za-z0-9._-]/g, '-'));
   const preset = typeof o.preset === 'string' ? o.preset : 'cpu-small';
-  if (!isPresetName(preset))
-    problems.push(`preset must be one of ${PRESET_NAMES.join(', ')}, got ${JSON.stringify(o.preset)}`);
+  if ((o.preset !== undefined && typeof o.preset !== 'string') || !isPresetName(preset))
+    problems.add(
+      typeof o.preset === 'string' ? 'range' : 'type',
+      `preset must be one of ${PRESET_NAMES.join(', ')}, got ${JSON.stringify(o.preset)}`,
+    );
   const configs = Array.isArray(o.configs) ? o.configs : [];
-  if (!configs.length) problems.push(`configs must list at least one of ${CONFIG_NAMES.join(', ')}`);
+  if (!configs.length)
+    problems.add(
+      o.configs === undefined || Array.isArray(o.configs) ? 'range' : 'type',
+      `configs must list at least one of ${CONFIG_NAMES.join(', ')}`,
+    );
   for (const c of configs)
     if (typeof c !== 'string' || !isConfigName(c))
-      problems.push(`unknown configuration ${JSON.stringify(c)} (known: ${CONFIG_NAMES.join(', ')})`);
+      problems.add(
+        typeof c === 'string' ? 'range' : 'type',
+        `unknown configuration ${JSON.stringify(c)} (known: ${CONFIG_NAMES.join(', ')})`,
+      );
   let seeds: number[] = [0];
   if (typeof o.seeds === 'number') seeds = Array.from({ length: int(o.seeds, 'seeds', 1) }, (_, i) => i);
   else if (Array.isArray(o.seeds)) seeds = o.seeds.map((s, i) => int(s, `seeds[${i}]`, undefined, 0));
-  else if (o.seeds !== undefined) problems.push('seeds must be a count or a list of seeds');
+  else if (o.seeds !== undefined) problems.type('seeds must be a count or a list of seeds');
   const steps = int(o.steps, 'steps', 800);
   const data = (Array.isArray(o.data) ? o.data : [o.data ?? {}]).map((d, i) => {
     const where = Array.isArray(o.data) ? `data[${i}]` : 'data';
-    const e = (typeof d === 'object' && d !== null ? d : {}) as Record<string, unknown>;
+    if (typeof d !== 'object' || d === null || Array.isArray(d))
+      problems.type(`${where} must be an object of data settings, got ${JSON.stringify(d)}`);
+    const e = (typeof d === 'object' && d !== null && !Array.isArray(d) ? d : {}) as Record<string, unknown>;
     for (const k of Object.keys(e))
       if (!DATA_KEYS.includes(k))
-        problems.push(`${where}: unknown key '${k}' (known: ${DATA_KEYS.join(', ')})`);
+        problems.range(`${where}: unknown key '${k}' (known: ${DATA_KEYS.join(', ')})`);
     if (Array.isArray(o.data) && o.data.length > 1 && e.name === undefined)
-      problems.push(`${where}: a name is required when there are several data settings`);
+      problems.range(`${where}: a name is required when there are several data settings`);
     const setting: DataSetting = {
       name: str(e.name, `${where}.name`, `d${i}`),
       seed: int(e.seed, `${where}.seed`, 1, 0),
@@ -135,18 +155,24 @@ export function parseSweep(raw: unknown, defaultName: string, where = 'sweep'): 
       requireSearch: e.requireSearch === true,
     };
     if (setting.minGivens > setting.maxGivens || setting.maxGivens > 81)
-      problems.push(
+      problems.range(
         `${where}: need minGivens <= maxGivens <= 81, got ${setting.minGivens}-${setting.maxGivens}`,
       );
     return setting;
   });
-  if (new Set(data.map((d) => d.name)).size !== data.length) problems.push('data setting names must differ');
+  if (new Set(data.map((d) => d.name)).size !== data.length) problems.range('data setting names must differ');
   const lr = o.lr === undefined ? 3e-3 : o.lr;
   if (typeof lr !== 'number' || !(lr > 0 && Number.isFinite(lr)))
-    problems.push(`lr must be a positive number, got ${JSON.stringify(o.lr)}`);
+    problems.add(
+      typeof lr === 'number' ? 'range' : 'type',
+      `lr must be a positive number, got ${JSON.stringify(o.lr)}`,
+    );
   const ep = o.ep ?? 'cpu';
   if (ep !== 'cpu' && ep !== 'cuda' && ep !== 'webgpu')
-    problems.push(`ep must be cpu, cuda or webgpu, got ${JSON.stringify(o.ep)}`);
+    problems.add(
+      typeof ep === 'string' ? 'range' : 'type',
+      `ep must be cpu, cuda or webgpu, got ${JSON.stringify(o.ep)}`,
+    );
   const sweep: Sweep = {
     name,
     out: str(o.out, 'out', join('runs', 'sweeps', name)),
@@ -162,7 +188,7 @@ export function parseSweep(raw: unknown, defaultName: string, where = 'sweep'): 
     ep: ep as Sweep['ep'],
     threads: o.threads === undefined || o.threads === null ? null : int(o.threads, 'threads', 1),
   };
-  if (problems.length) throw new RangeError(`${where}: ${problems.join('; ')}`);
+  problems.throwIfAny(where);
   return sweep;
 }
 

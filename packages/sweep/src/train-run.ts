@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Problems } from '@cgar/common';
 import { getPreset, isPresetName, type TrmConfig } from '@cgar/export';
 import type { OrtModule } from '@cgar/graph';
 import { CHECKPOINT_FILE, NonFiniteLossError, runTraining } from '@cgar/trainer';
@@ -54,42 +55,70 @@ export interface TrainOutcome {
   readonly message?: string;
 }
 
-/** A job that retrying cannot fix: a configuration, preset or setting that is not valid. */
+/**
+ * A job that retrying cannot fix: a configuration, preset or setting out of what the sweep runs.
+ * It is the `RangeError` of the one error rule (`Problems` of `@cgar/common`): `checkSpec` throws it
+ * when any problem is a value out of range, and a plain `TypeError` when every problem is a value of
+ * the wrong kind (a hand-made job with a string for a number); the worker fails both at once.
+ */
 export class SweepConfigError extends RangeError {
   override name = 'SweepConfigError';
 }
 
 /**
- * Checks a job's settings; throws a SweepConfigError listing every problem.
+ * Checks a job's settings, collecting every problem; throws a SweepConfigError (a RangeError)
+ * listing them, or a TypeError when every one is a value of the wrong kind.
  *
  * @example
  * checkSpec({ ...spec, config: 'nope' as ConfigName }); // throws: unknown configuration 'nope'
  */
 export function checkSpec(spec: RunSpec): void {
-  const problems: string[] = [];
-  if (!isConfigName(spec.config))
-    problems.push(`unknown configuration '${spec.config}' (known: ${CONFIG_NAMES.join(', ')})`);
-  if (!isPresetName(spec.preset)) problems.push(`unknown preset '${spec.preset}'`);
-  else if (JSON.stringify(getPreset(spec.preset)) !== JSON.stringify(spec.model))
-    problems.push(`the model settings differ from preset '${spec.preset}'`);
-  for (const k of ['steps', 'batch', 'evalEvery'] as const)
-    if (!Number.isSafeInteger(spec[k]) || spec[k] < 1)
-      problems.push(`${k} must be an integer >= 1, got ${spec[k]}`);
-  if (!Number.isSafeInteger(spec.seed) || spec.seed < 0) problems.push(`seed must be an integer >= 0`);
-  if (!Number.isSafeInteger(spec.warmup) || spec.warmup < 0) problems.push(`warmup must be an integer >= 0`);
-  if (!(spec.lr > 0 && Number.isFinite(spec.lr)))
-    problems.push(`lr must be a positive number, got ${spec.lr}`);
-  if (!['cpu', 'cuda', 'webgpu'].includes(spec.ep))
-    problems.push(`ep must be cpu, cuda or webgpu, got ${spec.ep}`);
-  if (spec.threads !== null && (!Number.isSafeInteger(spec.threads) || spec.threads < 1))
-    problems.push(`threads must be an integer >= 1 or null, got ${spec.threads}`);
-  const d = spec.data;
-  if (!(d.minGivens >= 17 && d.maxGivens <= 81 && d.minGivens <= d.maxGivens))
-    problems.push(
-      `data givens must satisfy 17 <= minGivens <= maxGivens <= 81, got ${d.minGivens}-${d.maxGivens}`,
-    );
-  if (!(d.train >= 1 && d.test >= 1)) problems.push('data needs at least one train and one test puzzle');
-  if (problems.length) throw new SweepConfigError(`run ${spec.config}-s${spec.seed}: ${problems.join('; ')}`);
+  const problems = new Problems();
+  const name = (v: unknown, what: string, known: (s: string) => boolean, message: string) => {
+    if (typeof v !== 'string') problems.type(`${what} must be a name, got ${JSON.stringify(v)}`);
+    else if (!known(v)) problems.range(message);
+  };
+  const int = (k: 'steps' | 'batch' | 'evalEvery' | 'seed' | 'warmup', min: number) => {
+    const v: unknown = spec[k];
+    if (typeof v !== 'number') problems.type(`${k} must be a number, got ${JSON.stringify(v)}`);
+    else if (!Number.isSafeInteger(v) || v < min)
+      problems.range(`${k} must be an integer >= ${min}, got ${v}`);
+  };
+  name(
+    spec.config,
+    'config',
+    isConfigName,
+    `unknown configuration '${spec.config}' (known: ${CONFIG_NAMES.join(', ')})`,
+  );
+  name(spec.preset, 'preset', isPresetName, `unknown preset '${spec.preset}'`);
+  if (typeof spec.preset === 'string' && isPresetName(spec.preset))
+    if (JSON.stringify(getPreset(spec.preset)) !== JSON.stringify(spec.model))
+      problems.range(`the model settings differ from preset '${spec.preset}'`);
+  for (const k of ['steps', 'batch', 'evalEvery'] as const) int(k, 1);
+  int('seed', 0);
+  int('warmup', 0);
+  const lr: unknown = spec.lr;
+  if (typeof lr !== 'number') problems.type(`lr must be a number, got ${JSON.stringify(lr)}`);
+  else if (!(lr > 0 && Number.isFinite(lr))) problems.range(`lr must be a positive number, got ${lr}`);
+  if (typeof spec.ep !== 'string') problems.type(`ep must be a string, got ${JSON.stringify(spec.ep)}`);
+  else if (!['cpu', 'cuda', 'webgpu'].includes(spec.ep))
+    problems.range(`ep must be cpu, cuda or webgpu, got ${spec.ep}`);
+  const threads: unknown = spec.threads;
+  if (threads !== null && typeof threads !== 'number')
+    problems.type(`threads must be a number or null, got ${JSON.stringify(threads)}`);
+  else if (threads !== null && (!Number.isSafeInteger(threads) || threads < 1))
+    problems.range(`threads must be an integer >= 1 or null, got ${threads}`);
+  const d = spec.data as DataSpec | undefined;
+  if (typeof d !== 'object' || d === null) problems.type('data must be an object');
+  else {
+    if (!(d.minGivens >= 17 && d.maxGivens <= 81 && d.minGivens <= d.maxGivens))
+      problems.range(
+        `data givens must satisfy 17 <= minGivens <= maxGivens <= 81, got ${d.minGivens}-${d.maxGivens}`,
+      );
+    if (!(d.train >= 1 && d.test >= 1)) problems.range('data needs at least one train and one test puzzle');
+  }
+  const e = problems.error(`run ${spec.config}-s${spec.seed}`);
+  if (e) throw e instanceof RangeError ? new SweepConfigError(e.message) : e;
 }
 
 /**

@@ -85,14 +85,19 @@ describe('createLoader', () => {
   });
 
   it('rejects bad options and states that do not fit', () => {
+    expect(() => createLoader([], { batchSize: 0, seed: -1 })).toThrow(RangeError);
     expect(() => createLoader([], { batchSize: 0, seed: -1 })).toThrow(
-      /'dataset' is empty; 'batchSize' must be an integer >= 1, got 0; 'seed' must be/,
+      /^createLoader: 3 problems:\n {2}- 'dataset' is empty\n {2}- 'batchSize' must be an integer >= 1, got 0\n {2}- 'seed' must be/,
     );
+    // NOTE: the one error rule: a TypeError only when every problem is a value of the wrong kind.
+    expect(() => createLoader({} as never, { batchSize: '8' as never, seed: 1 })).toThrow(TypeError);
+    expect(() => createLoader({} as never, { batchSize: 0, seed: 1 })).toThrow(RangeError);
     const loader = createLoader(examples, { batchSize: 8, seed: 1 });
     const other = createLoader(examples.slice(1), { batchSize: 8, seed: 2 });
-    expect(() => loader.restore(other.state())).toThrow(
-      /seed 2, but this loader has seed 1; dataset size 36/,
-    );
+    const restore = () => loader.restore(other.state());
+    expect(restore).toThrow(/seed 2, but this loader has seed 1\n {2}- dataset size 36/);
+    expect(restore).toThrow(/Create the loader with the same dataset and seed/);
+    expect(restore).not.toThrow(RangeError);
     expect(() => loader.next(-1)).toThrow(RangeError);
   });
 });

@@ -1,4 +1,4 @@
-import { createRng, deriveSeed, type RngState } from '@cgar/common';
+import { createRng, deriveSeed, Problems, type RngState } from '@cgar/common';
 import type { SudokuExample } from './grid.js';
 import { sudokuTask, type Task } from './task.js';
 
@@ -72,14 +72,20 @@ export function createLoader<E = SudokuExample>(
   const { batchSize, seed } = options;
   const augment = options.augment ?? true;
   const shuffle = options.shuffle ?? true;
-  const problems: string[] = [];
-  if (!Array.isArray(examples)) problems.push(`'dataset' must be an array of examples or { examples }`);
-  else if (examples.length === 0) problems.push(`'dataset' is empty`);
+  const problems = new Problems();
+  if (!Array.isArray(examples)) problems.type(`'dataset' must be an array of examples or { examples }`);
+  else if (examples.length === 0) problems.range(`'dataset' is empty`);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1)
-    problems.push(`'batchSize' must be an integer >= 1, got ${batchSize}`);
+    problems.add(
+      typeof batchSize === 'number' ? 'range' : 'type',
+      `'batchSize' must be an integer >= 1, got ${batchSize}`,
+    );
   if (!Number.isSafeInteger(seed) || seed < 0)
-    problems.push(`'seed' must be an integer in [0, 2^53), got ${seed}`);
-  if (problems.length > 0) throw new RangeError(`createLoader: ${problems.join('; ')}`);
+    problems.add(
+      typeof seed === 'number' ? 'range' : 'type',
+      `'seed' must be an integer in [0, 2^53), got ${seed}`,
+    );
+  problems.throwIfAny('createLoader');
 
   const size = examples.length;
   const seqLen = task.seqLen;
@@ -122,23 +128,22 @@ export function createLoader<E = SudokuExample>(
   }
 
   function restore(s: LoaderState): void {
-    const bad: string[] = [];
+    // NOTE: a state that does not fit this loader is a call its state does not allow: an Error.
+    const bad = new Problems();
     if (s === null || typeof s !== 'object')
       throw new TypeError("Loader.restore: 'state' must be an object from state()");
-    if (s.version !== 1) bad.push(`version ${s.version}, expected 1`);
-    if (s.seed !== seed) bad.push(`seed ${s.seed}, but this loader has seed ${seed}`);
-    if (s.size !== size) bad.push(`dataset size ${s.size}, but this dataset has ${size} examples`);
+    if (s.version !== 1) bad.state(`version ${s.version}, expected 1`);
+    if (s.seed !== seed) bad.state(`seed ${s.seed}, but this loader has seed ${seed}`);
+    if (s.size !== size) bad.state(`dataset size ${s.size}, but this dataset has ${size} examples`);
     if (!Number.isSafeInteger(s.epoch) || s.epoch < 0)
-      bad.push(`epoch ${s.epoch} is not a non-negative integer`);
+      bad.state(`epoch ${s.epoch} is not a non-negative integer`);
     if (!Number.isSafeInteger(s.position) || s.position < 0 || s.position > size) {
-      bad.push(`position ${s.position} is outside [0, ${size}]`);
+      bad.state(`position ${s.position} is outside [0, ${size}]`);
     }
-    if (bad.length > 0) {
-      throw new Error(
-        `Loader.restore: the state does not fit this loader: ${bad.join('; ')}. ` +
-          'Create the loader with the same dataset and seed as the run being resumed.',
-      );
-    }
+    bad.throwIfAny(
+      'Loader.restore: the state does not fit this loader',
+      'Create the loader with the same dataset and seed as the run being resumed.',
+    );
     rng.setState(s.rng);
     if (s.epoch !== epoch) order = orderOf(s.epoch);
     epoch = s.epoch;
