@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { importsOf, sources } from './sources.test-helper.js';
 
 /**
  * No source file imports itself through other files: a cycle makes the load order decide which
@@ -10,26 +10,6 @@ import { describe, expect, it } from 'vitest';
  * type cycle is the same tangle). Tests are left out; everything under packages/<name>/src is in.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return sources(path);
-    return e.name.endsWith('.ts') && !/\.(test|test-helper|d)\.ts$/.test(e.name) ? [path] : [];
-  });
-}
-
-/**
- * Relative imports of `file`, resolved to .ts files: static, dynamic, type-only (`import type`,
- * `import('./x.js').T`) and re-exports; comments ignored.
- */
-function importsOf(file: string): string[] {
-  return ts
-    .preProcessFile(readFileSync(file, 'utf8'), true, true)
-    .importedFiles.map((f) => f.fileName)
-    .filter((s) => s.startsWith('.'))
-    .map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts')));
-}
 
 /** Every strongly connected component with more than one file (Tarjan). */
 function cycles(graph: Map<string, string[]>): string[][] {
@@ -69,7 +49,7 @@ function cycles(graph: Map<string, string[]>): string[][] {
 describe('file-level imports', () => {
   it('form no cycle in any package', () => {
     const files = readdirSync(join(root, 'packages')).flatMap((p) =>
-      sources(join(root, 'packages', p, 'src')),
+      sources(join(root, 'packages', p, 'src'), (name) => !/\.(test|test-helper)\.ts$/.test(name)),
     );
     expect(files.length).toBeGreaterThan(50);
     const graph = new Map(files.map((f) => [f, importsOf(f)]));

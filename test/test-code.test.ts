@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { importsOf, sources } from './sources.test-helper.js';
 
 /**
  * Test code is named as test code, so a rule can tell it from what ships: tests are `*.test.ts`,
@@ -16,23 +16,6 @@ const packagesDir = join(root, 'packages');
 const packages = readdirSync(packagesDir).filter((p) => existsSync(join(packagesDir, p, 'package.json')));
 
 const isTestCode = (file: string) => /\.test(-helper)?\.ts$/.test(file);
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return sources(path);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [path] : [];
-  });
-}
-
-/** The relative imports of `file`, resolved to files (type-only and dynamic ones too). */
-function importsOf(file: string): string[] {
-  return ts
-    .preProcessFile(readFileSync(file, 'utf8'), true, true)
-    .importedFiles.map((f) => f.fileName)
-    .filter((s) => s.startsWith('.'))
-    .map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts')));
-}
 
 /** The source files tsup builds `pkg` from. */
 function entries(pkg: string): string[] {
