@@ -13,6 +13,7 @@ export {
   buildStepGraph,
   buildTrainGraph,
   sudokuValid,
+  TRM_ADAMW,
   type TrainGraphOptions,
 } from './graphs/build.js';
 export {

@@ -17,7 +17,7 @@ export interface TrainerOptions {
   readonly seed?: number;
   /** Default: 1e-3 peak, 10% warm-up, then constant. */
   readonly lr?: Partial<LrSchedule>;
-  /** AdamW settings; default betas (0.9, 0.95), weight decay 0.1. */
+  /** AdamW settings, each field over `@cgar/export`'s `TRM_ADAMW` (the official TRM values). */
   readonly optimizer?: AdamWOptions;
   readonly maxGradNorm?: number;
   /** EMA of the weights for evaluation and export (decay 0.999, warm-up decay on); `false` disables. */

@@ -203,6 +203,15 @@ export interface TrainGraphOptions {
 }
 
 /**
+ * The AdamW settings TRM trains with (the official code's betas and weight decay); `buildTrainGraph`'s
+ * `optimizer` option overrides them field by field.
+ *
+ * @example
+ * buildTrainGraph(cfg, params, { optimizer: { ...TRM_ADAMW, weightDecay: 0 } });
+ */
+export const TRM_ADAMW = { beta1: 0.9, beta2: 0.95, weightDecay: 0.1 } as const;
+
+/**
  * The `train` graph at depth (n, T): one supervision step, the loss of docs/design.md section 4 with per-sample
  * weights, its backward pass through the last cycle only, and an AdamW update.
  * Inputs: parameters, optimizer state (`adam.m/<name>`, `adam.v/<name>`), `tokens`, `labels`,
@@ -224,7 +233,7 @@ export function buildTrainGraph(
   const l = trmLoss(cfg, out.logits, out.qHalt, labels, w, { weightHalting: options.weightHalting });
   return buildTrainStep(g, {
     loss: l.loss,
-    optimizer: adamw({ beta1: 0.9, beta2: 0.95, weightDecay: 0.1, ...options.optimizer }),
+    optimizer: adamw({ ...TRM_ADAMW, ...options.optimizer }),
     maxGradNorm: options.maxGradNorm,
     metrics: { lm: l.lm, correct: l.correct, q_halt: out.qHalt, y_next: out.y, z_next: out.z },
     metadata: metadata(cfg, 'train', options.depth),
